@@ -1,0 +1,30 @@
+namespace Sidecar.Node.Api;
+
+/// <summary>problem+json answers (RFC 9457) for the API's error cases.</summary>
+internal static class Problems
+{
+    public static IResult BadRequest(string detail) =>
+        Results.Problem(detail, statusCode: StatusCodes.Status400BadRequest, title: "Invalid request");
+
+    public static IResult TooLarge(int limit) =>
+        Results.Problem($"The body is larger than {limit} bytes.", statusCode: StatusCodes.Status413PayloadTooLarge, title: "Body too large");
+
+    public static IResult UserNotFound(string userId) =>
+        Results.Problem($"No data for user '{userId}'.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
+
+    public static IResult FieldNotFound(string userId, string field) =>
+        Results.Problem($"User '{userId}' has no field '{field}'.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
+
+    public static IResult NotAppliedInTime(WriteReceipt receipt, TimeSpan waited) =>
+        Results.Problem(
+            $"The write was accepted at {receipt.Topic}[{receipt.Partition}]@{receipt.Offset} but not applied within {waited.TotalMilliseconds:0} ms; it will still be applied.",
+            statusCode: StatusCodes.Status504GatewayTimeout,
+            title: "Not applied in time",
+            extensions: new Dictionary<string, object?> { ["partition"] = receipt.Partition, ["offset"] = receipt.Offset });
+
+    public static IResult Unavailable(string detail) =>
+        Results.Problem(detail, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Unavailable");
+}
+
+/// <summary>Where an accepted write landed in the local updates topic.</summary>
+internal sealed record WriteReceipt(string UserId, string Topic, int Partition, long Offset, bool Applied);

@@ -1,0 +1,119 @@
+using Microsoft.Extensions.Options;
+using Sidecar.Common.Envelope;
+using Sidecar.Node.Configuration;
+using Sidecar.Node.Ingest;
+using Sidecar.Node.Kafka;
+using Sidecar.Node.Metrics;
+using Sidecar.Node.Storage;
+
+namespace Sidecar.Node.Api;
+
+/// <summary>
+/// Writes are produced to the local updates topic, never written to the store directly: the
+/// node applies them like every other update, so all nodes apply the same log.
+/// </summary>
+internal static class WriteEndpoints
+{
+    public static void MapWriteEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/v1/users/{userId}/updates", PostUpdates);
+        app.MapDelete("/v1/users/{userId}", DeleteUser);
+    }
+
+    private static async Task<IResult> PostUpdates(
+        string userId,
+        HttpRequest request,
+        UpdateRequestParser parser,
+        EnvelopeRules rules,
+        WriteService writes,
+        IOptions<ApiOptions> api,
+        IOptions<StoreOptions> store,
+        CancellationToken cancellationToken)
+    {
+        if (WaitMode(request) is not { } wait)
+        {
+            return Problems.BadRequest("wait must be 'applied' or absent");
+        }
+
+        if (rules.CheckUserId(userId) is { } userError)
+        {
+            return Problems.BadRequest(userError);
+        }
+
+        var body = await LimitedBody.ReadAsync(request, api.Value.MaxBodyBytes, cancellationToken);
+        if (body is null)
+        {
+            return Problems.TooLarge(api.Value.MaxBodyBytes);
+        }
+
+        var (ops, error) = parser.Parse(body, (uint)Math.Min(20, store.Value.ListCap));
+        if (error is not null)
+        {
+            return Problems.BadRequest(error);
+        }
+
+        if (ops!.Count == 0 || ops.Count > api.Value.MaxOpsPerRequest)
+        {
+            return Problems.BadRequest($"a request carries 1 to {api.Value.MaxOpsPerRequest} ops");
+        }
+
+        return await writes.WriteAsync(userId, ops, wait, cancellationToken);
+    }
+
+    private static async Task<IResult> DeleteUser(
+        string userId,
+        HttpRequest request,
+        EnvelopeRules rules,
+        VersionedStore store,
+        WriteService writes,
+        CancellationToken cancellationToken)
+    {
+        if (WaitMode(request) is not { } wait)
+        {
+            return Problems.BadRequest("wait must be 'applied' or absent");
+        }
+
+        if (rules.CheckUserId(userId) is { } userError)
+        {
+            return Problems.BadRequest(userError);
+        }
+
+        // Observed-remove: the delete carries the counter shards this node has applied, and
+        // removes exactly those increments everywhere; concurrent ones survive.
+        var delete = new DeleteUser();
+        using (var lease = store.Acquire())
+        {
+            if (UserStore.Read(lease.Version.Db, userId) is { } state)
+            {
+                foreach (var counter in state.Counters)
+                {
+                    foreach (var shard in counter.Shards)
+                    {
+                        if (shard.Offset >= 0)
+                        {
+                            delete.Observed.Add(new CounterObservation
+                            {
+                                Counter = counter.Name,
+                                OriginDc = shard.Origin,
+                                OriginPartition = shard.Partition,
+                                OriginOffset = shard.Offset,
+                                Value = shard.Value,
+                            });
+                        }
+                    }
+                }
+            }
+        }
+
+        return await writes.WriteAsync(userId, [new Op { DeleteUser = delete }], wait, cancellationToken);
+    }
+
+    /// <summary>True to wait until applied, false not to, null for a bad value.</summary>
+    private static bool? WaitMode(HttpRequest request) =>
+        request.Query["wait"].ToString() switch
+        {
+            "" => false,
+            "applied" => true,
+            _ => null,
+        };
+}

@@ -1,0 +1,25 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Sidecar.Node.Configuration;
+
+/// <summary>Identity of this node and where it keeps its data. Section "Node".</summary>
+public sealed class NodeOptions
+{
+    public const string Section = "Node";
+
+    /// <summary>Unique id of this node; part of every op id it issues.</summary>
+    [Required, RegularExpression("^[A-Za-z0-9._-]{1,64}$", ErrorMessage = "Node:Id must be 1-64 characters of letters, digits, '.', '_' or '-'.")]
+    public string Id { get; set; } = Environment.MachineName;
+
+    /// <summary>The datacenter this node lives in: the origin of the updates it accepts.</summary>
+    [Required, RegularExpression("^[a-z0-9-]{1,32}$", ErrorMessage = "Node:Datacenter must be 1-32 characters of lowercase letters, digits or '-'.")]
+    public string Datacenter { get; set; } = "dc1";
+
+    /// <summary>Directory holding one RocksDB directory per dataset version.</summary>
+    [Required]
+    public string DataRoot { get; set; } = ".data/node";
+
+    /// <summary>A remote timestamp further ahead than this is not adopted by the local clock.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan MaxClockDrift { get; set; } = TimeSpan.FromMinutes(1);
+}

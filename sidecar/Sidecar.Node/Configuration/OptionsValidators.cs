@@ -1,0 +1,16 @@
+using Microsoft.Extensions.Options;
+
+namespace Sidecar.Node.Configuration;
+
+// Compile-time generated validators for the data annotations (no reflection at start-up).
+[OptionsValidator]
+public sealed partial class NodeOptionsValidator : IValidateOptions<NodeOptions>;
+
+[OptionsValidator]
+public sealed partial class KafkaOptionsValidator : IValidateOptions<KafkaOptions>;
+
+[OptionsValidator]
+public sealed partial class StoreOptionsValidator : IValidateOptions<StoreOptions>;
+
+[OptionsValidator]
+public sealed partial class ApiOptionsValidator : IValidateOptions<ApiOptions>;

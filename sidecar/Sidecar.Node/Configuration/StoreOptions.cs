@@ -1,0 +1,25 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Sidecar.Node.Configuration;
+
+/// <summary>RocksDB tuning. Section "Store".</summary>
+public sealed class StoreOptions
+{
+    public const string Section = "Store";
+
+    [Range(8, 1_048_576)]
+    public int BlockCacheMb { get; set; } = 256;
+
+    [Range(1, 64)]
+    public int BloomBitsPerKey { get; set; } = 10;
+
+    [Range(1, 4096)]
+    public int WriteBufferMb { get; set; } = 64;
+
+    /// <summary>Items kept per list (a push's "max" may not exceed it).</summary>
+    [Range(1, 10_000)]
+    public int ListCap { get; set; } = 100;
+
+    /// <summary>fsync the write-ahead log on every batch (survives power loss, not only process death).</summary>
+    public bool SyncWrites { get; set; }
+}

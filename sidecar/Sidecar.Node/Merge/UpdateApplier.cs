@@ -1,0 +1,106 @@
+using Sidecar.Common.Envelope;
+using Sidecar.Common.Kafka;
+using Sidecar.Node.State;
+
+namespace Sidecar.Node.Merge;
+
+/// <summary>
+/// Applies one update envelope, first written at <c>origin</c>, to a user's state. Each op is
+/// merged as the piece of state it stands for (see <see cref="StateMerge"/>).
+/// </summary>
+/// <remarks>
+/// Counter increments are the one op that is not idempotent by itself: they count once per
+/// origin record because the shard they land in is versioned by the origin offset, and an
+/// envelope at or below a shard's offset is already included.
+/// </remarks>
+internal static class UpdateApplier
+{
+    public static void Apply(UserState state, UpdateEnvelope envelope, OriginPosition origin, int listCap)
+    {
+        foreach (var op in envelope.Ops)
+        {
+            var stamp = new Stamp { Hlc = op.Hlc, Origin = envelope.OriginDc, Id = op.Id };
+            switch (op.KindCase)
+            {
+                case Op.KindOneofCase.Set:
+                    StateMerge.MergeField(state, new FieldEntry { Name = op.Set.Field, Stamp = stamp, JsonValue = op.Set.JsonValue });
+                    break;
+                case Op.KindOneofCase.Del:
+                    StateMerge.MergeField(state, new FieldEntry { Name = op.Del.Field, Stamp = stamp, Tombstone = true });
+                    break;
+                case Op.KindOneofCase.Push:
+                    var list = StateMerge.List(state, op.Push.List);
+                    StateMerge.MergeListMax(list, stamp, op.Push.Max);
+                    StateMerge.MergeListItem(list, op.Push.Item, stamp);
+                    break;
+                case Op.KindOneofCase.DeleteUser:
+                    StateMerge.MergeDeleted(state, stamp);
+                    foreach (var seen in op.DeleteUser.Observed)
+                    {
+                        StateMerge.MergeShard(StateMerge.Counter(state, seen.Counter), new CounterShard
+                        {
+                            Origin = seen.OriginDc,
+                            Partition = seen.OriginPartition,
+                            Offset = -1,
+                            BaseOffset = seen.OriginOffset,
+                            BaseValue = seen.Value,
+                        });
+                    }
+
+                    break;
+                case Op.KindOneofCase.Incr:
+                    // Handled below, summed per counter: one envelope is one origin offset.
+                    break;
+                default:
+                    throw new InvalidOperationException($"op kind {op.KindCase} passed validation but has no merge rule");
+            }
+        }
+
+        ApplyIncrements(state, envelope, origin);
+        StateMerge.Normalize(state, listCap);
+    }
+
+    private static void ApplyIncrements(UserState state, UpdateEnvelope envelope, OriginPosition origin)
+    {
+        for (var i = 0; i < envelope.Ops.Count; i++)
+        {
+            var op = envelope.Ops[i];
+            if (op.KindCase != Op.KindOneofCase.Incr || FirstIncrement(envelope, op.Incr.Counter) != i)
+            {
+                continue;
+            }
+
+            var shard = StateMerge.Shard(StateMerge.Counter(state, op.Incr.Counter), origin.Datacenter, origin.Partition);
+            if (origin.Offset <= shard.Offset)
+            {
+                continue;
+            }
+
+            long sum = 0;
+            for (var j = i; j < envelope.Ops.Count; j++)
+            {
+                var other = envelope.Ops[j];
+                if (other.KindCase == Op.KindOneofCase.Incr && other.Incr.Counter == op.Incr.Counter)
+                {
+                    sum = checked(sum + other.Incr.By);
+                }
+            }
+
+            shard.Value = unchecked(shard.Value + sum);
+            shard.Offset = origin.Offset;
+        }
+    }
+
+    private static int FirstIncrement(UpdateEnvelope envelope, string counter)
+    {
+        for (var i = 0; i < envelope.Ops.Count; i++)
+        {
+            if (envelope.Ops[i].KindCase == Op.KindOneofCase.Incr && envelope.Ops[i].Incr.Counter == counter)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+}

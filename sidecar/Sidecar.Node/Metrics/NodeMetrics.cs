@@ -1,0 +1,33 @@
+using System.Diagnostics.Metrics;
+
+namespace Sidecar.Node.Metrics;
+
+/// <summary>The node's own instruments, exported at /metrics with ASP.NET Core's request metrics.</summary>
+internal sealed class NodeMetrics
+{
+    public const string MeterName = "Sidecar.Node";
+
+    public NodeMetrics(IMeterFactory meters)
+    {
+        var meter = meters.Create(MeterName);
+        Applied = meter.CreateCounter<long>("sidecar.updates.applied", "{update}", "Update records applied to the store.");
+        Duplicates = meter.CreateCounter<long>("sidecar.updates.duplicates", "{update}", "Records skipped because their origin offset was already applied.");
+        DeadLetters = meter.CreateCounter<long>("sidecar.updates.dead_letters", "{record}", "Records sent to the dead-letter topic.");
+        Produced = meter.CreateCounter<long>("sidecar.updates.produced", "{update}", "Writes accepted and produced to the local updates topic.");
+        BatchDuration = meter.CreateHistogram<double>("sidecar.ingest.batch.duration", "s", "Time to apply one batch to RocksDB.");
+        meter.CreateObservableGauge("sidecar.ingest.lag", () => Lag, "{record}", "Records in the assigned partitions not yet applied.");
+    }
+
+    public Counter<long> Applied { get; }
+
+    public Counter<long> Duplicates { get; }
+
+    public Counter<long> DeadLetters { get; }
+
+    public Counter<long> Produced { get; }
+
+    public Histogram<double> BatchDuration { get; }
+
+    /// <summary>Last measured consumer lag, in records.</summary>
+    public long Lag { get; set; }
+}

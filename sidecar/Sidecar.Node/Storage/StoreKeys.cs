@@ -1,0 +1,42 @@
+using System.Buffers.Binary;
+using System.Text;
+
+namespace Sidecar.Node.Storage;
+
+/// <summary>
+/// Key layout of a version's RocksDB: one keyspace, prefixed by kind.
+/// <list type="bullet">
+/// <item><c>u:&lt;user id&gt;</c> → UserState (protobuf)</item>
+/// <item><c>o:&lt;origin dc&gt;:&lt;partition&gt;</c> → highest origin offset applied (int64 BE)</item>
+/// <item><c>c:&lt;topic&gt;:&lt;partition&gt;</c> → next local offset to consume (int64 BE)</item>
+/// </list>
+/// The last two are written in the same batch as the data they account for.
+/// </summary>
+internal static class StoreKeys
+{
+    public static readonly byte[] UserPrefix = "u:"u8.ToArray();
+
+    public static byte[] User(string userId)
+    {
+        var key = new byte[2 + Encoding.UTF8.GetByteCount(userId)];
+        UserPrefix.CopyTo(key, 0);
+        Encoding.UTF8.GetBytes(userId, key.AsSpan(2));
+        return key;
+    }
+
+    public static string UserId(ReadOnlySpan<byte> key) => Encoding.UTF8.GetString(key[2..]);
+
+    public static byte[] OriginOffset(string originDc, int partition) => Encoding.UTF8.GetBytes($"o:{originDc}:{partition}");
+
+    public static byte[] ConsumePosition(string topic, int partition) => Encoding.UTF8.GetBytes($"c:{topic}:{partition}");
+
+    public static byte[] Int64(long value)
+    {
+        var bytes = new byte[8];
+        BinaryPrimitives.WriteInt64BigEndian(bytes, value);
+        return bytes;
+    }
+
+    public static long? ReadInt64(byte[]? bytes) =>
+        bytes is { Length: 8 } ? BinaryPrimitives.ReadInt64BigEndian(bytes) : null;
+}

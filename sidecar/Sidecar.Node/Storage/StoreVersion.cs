@@ -1,0 +1,72 @@
+using RocksDbSharp;
+using Sidecar.Node.Configuration;
+
+namespace Sidecar.Node.Storage;
+
+/// <summary>
+/// One open dataset version: a RocksDB directory. Reference counted because closing a RocksDB
+/// while a read is in flight crashes the process: the owner holds one reference, each reader a
+/// lease, and the database closes when the last one is released.
+/// </summary>
+internal sealed class StoreVersion
+{
+    private int _references = 1;
+
+    private StoreVersion(string id, string path, RocksDb db)
+    {
+        Id = id;
+        Path = path;
+        Db = db;
+    }
+
+    public string Id { get; }
+
+    public string Path { get; }
+
+    public RocksDb Db { get; }
+
+    public static StoreVersion Open(string id, string path, StoreOptions options, Cache blockCache)
+    {
+        Directory.CreateDirectory(path);
+        var table = new BlockBasedTableOptions()
+            .SetBlockCache(blockCache)
+            .SetFilterPolicy(BloomFilterPolicy.Create(options.BloomBitsPerKey, false))
+            .SetWholeKeyFiltering(true)
+            .SetCacheIndexAndFilterBlocks(true)
+            .SetPinL0FilterAndIndexBlocksInCache(true)
+            .SetFormatVersion(5);
+        var db = new DbOptions()
+            .SetCreateIfMissing(true)
+            .IncreaseParallelism(Math.Max(2, Environment.ProcessorCount))
+            .SetWriteBufferSize((ulong)options.WriteBufferMb << 20)
+            .SetCompression(Compression.Lz4)
+            .SetBlockBasedTableFactory(table);
+        return new StoreVersion(id, path, RocksDb.Open(db, path));
+    }
+
+    /// <summary>Takes a reader's reference; false once the version has closed.</summary>
+    public bool TryAcquire()
+    {
+        while (true)
+        {
+            var current = Volatile.Read(ref _references);
+            if (current == 0)
+            {
+                return false;
+            }
+
+            if (Interlocked.CompareExchange(ref _references, current + 1, current) == current)
+            {
+                return true;
+            }
+        }
+    }
+
+    public void Release()
+    {
+        if (Interlocked.Decrement(ref _references) == 0)
+        {
+            Db.Dispose();
+        }
+    }
+}

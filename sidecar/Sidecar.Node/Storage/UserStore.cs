@@ -1,0 +1,24 @@
+using Google.Protobuf;
+using RocksDbSharp;
+using Sidecar.Node.State;
+
+namespace Sidecar.Node.Storage;
+
+/// <summary>Reads and writes users and offsets in one version's database.</summary>
+internal static class UserStore
+{
+    private static readonly ISpanDeserializer<UserState> StateDeserializer = new UserStateDeserializer();
+
+    public static UserState? Read(RocksDb db, string userId) => db.Get(StoreKeys.User(userId), StateDeserializer);
+
+    public static UserState? Read(RocksDb db, byte[] userKey) => db.Get(userKey, StateDeserializer);
+
+    public static void Write(WriteBatch batch, byte[] userKey, UserState state) => batch.Put(userKey, state.ToByteArray());
+
+    public static long? ReadInt64(RocksDb db, byte[] key) => StoreKeys.ReadInt64(db.Get(key));
+
+    private sealed class UserStateDeserializer : ISpanDeserializer<UserState>
+    {
+        public UserState Deserialize(ReadOnlySpan<byte> buffer) => UserState.Parser.ParseFrom(buffer);
+    }
+}
