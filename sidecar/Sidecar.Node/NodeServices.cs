@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 using Sidecar.Common.Clocks;
 using Sidecar.Node.Api;
 using Sidecar.Node.Configuration;
@@ -14,6 +15,9 @@ namespace Sidecar.Node;
 /// <summary>Registers the node's parts.</summary>
 internal static class NodeServices
 {
+    private static readonly double[] LatencyBuckets =
+        [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+
     public static IServiceCollection AddSidecarNode(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<NodeOptions>().Bind(configuration.GetSection(NodeOptions.Section)).ValidateOnStart();
@@ -43,9 +47,14 @@ internal static class NodeServices
 
         services.AddProblemDetails();
         services.AddHealthChecks().AddCheck<IngestReadinessCheck>("ingest", tags: ["ready"]);
-        services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter(NodeMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
-            .AddPrometheusExporter());
+        services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService("sidecar-node"))
+            .WithMetrics(metrics => metrics
+                .AddMeter(NodeMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
+                // Requests are served in microseconds: the default buckets start at 5 ms.
+                .AddView("http.server.request.duration", new ExplicitBucketHistogramConfiguration { Boundaries = LatencyBuckets })
+                .AddView("sidecar.ingest.batch.duration", new ExplicitBucketHistogramConfiguration { Boundaries = LatencyBuckets })
+                .AddPrometheusExporter());
         return services;
     }
 }

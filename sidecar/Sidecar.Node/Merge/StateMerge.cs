@@ -57,10 +57,24 @@ internal static class StateMerge
         {
             target.Fields.Insert(~index, field.Clone());
         }
-        else if (Stamps.Before(target.Fields[index].Stamp, field.Stamp))
+        else if (Wins(field, target.Fields[index]))
         {
             target.Fields[index] = field.Clone();
         }
+    }
+
+    // Stamps are unique per op, so a tie means one op delivered twice, with the same content;
+    // comparing the content anyway keeps the merge a join even if a writer ever reused an id.
+    private static bool Wins(FieldEntry candidate, FieldEntry current)
+    {
+        var c = Stamps.Compare(candidate.Stamp, current.Stamp);
+        if (c != 0)
+        {
+            return c > 0;
+        }
+
+        c = candidate.Tombstone.CompareTo(current.Tombstone);
+        return c != 0 ? c > 0 : candidate.JsonValue.Span.SequenceCompareTo(current.JsonValue.Span) > 0;
     }
 
     public static ListEntry List(UserState target, string name) =>
@@ -75,7 +89,8 @@ internal static class StateMerge
 
     public static void MergeListMax(ListEntry list, Stamp? stamp, uint max)
     {
-        if (Stamps.Before(list.MaxStamp, stamp))
+        var c = Stamps.Compare(list.MaxStamp, stamp);
+        if (c < 0 || (c == 0 && max > list.Max))
         {
             list.MaxStamp = stamp!.Clone();
             list.Max = max;
@@ -112,18 +127,19 @@ internal static class StateMerge
 
     /// <summary>
     /// The shard that includes more of its origin partition wins (values are cumulative);
-    /// baselines merge the same way.
+    /// baselines merge the same way. Equal offsets mean the same record, hence the same value;
+    /// the value still breaks the tie so that the merge stays a join on any input.
     /// </summary>
     public static void MergeShard(CounterEntry counter, CounterShard shard)
     {
         var into = Shard(counter, shard.Origin, shard.Partition);
-        if (shard.Offset > into.Offset)
+        if (shard.Offset > into.Offset || (shard.Offset == into.Offset && shard.Value > into.Value))
         {
             into.Offset = shard.Offset;
             into.Value = shard.Value;
         }
 
-        if (shard.BaseOffset > into.BaseOffset)
+        if (shard.BaseOffset > into.BaseOffset || (shard.BaseOffset == into.BaseOffset && shard.BaseValue > into.BaseValue))
         {
             into.BaseOffset = shard.BaseOffset;
             into.BaseValue = shard.BaseValue;

@@ -1,0 +1,115 @@
+using System.Text;
+using FsCheck;
+using FsCheck.Fluent;
+using Google.Protobuf;
+using Sidecar.Common.Envelope;
+using Sidecar.Common.Kafka;
+
+namespace Sidecar.Node.Tests.Merge;
+
+/// <summary>An update as it sits in its origin partition's log.</summary>
+public sealed record LoggedUpdate(UpdateEnvelope Envelope, OriginPosition Origin);
+
+/// <summary>
+/// Random histories of one user's updates from two datacenters and two partitions each, over
+/// small alphabets so that ops collide on the same fields, items and counters.
+/// </summary>
+public static class HistoryGen
+{
+    private static readonly string[] Fields = ["a", "b", "c"];
+    private static readonly string[] Values = ["1", "\"x\"", "true", "null", "[1,2]", "{\"k\":\"v\"}"];
+    private static readonly string[] Lists = ["l1", "l2"];
+    private static readonly string[] Items = ["i1", "i2", "i3", "i4", "i5", "i6"];
+    private static readonly string[] Counters = ["c1", "c2"];
+    private static readonly string[] Origins = ["dc-a", "dc-b"];
+
+    public static Gen<Op> Op() => Gen.Frequency(
+        (4, from f in Gen.Elements(Fields) from v in Gen.Elements(Values)
+            select new Op { Set = new SetField { Field = f, JsonValue = ByteString.CopyFrom(Encoding.UTF8.GetBytes(v)) } }),
+        (1, from f in Gen.Elements(Fields) select new Op { Del = new DeleteField { Field = f } }),
+        (4, from l in Gen.Elements(Lists) from i in Gen.Elements(Items) from m in Gen.Choose(1, 5)
+            select new Op { Push = new PushItem { List = l, Item = i, Max = (uint)m } }),
+        (4, from c in Gen.Elements(Counters) from amount in Gen.Choose(-3, 5)
+            select new Op { Incr = new IncrementCounter { Counter = c, By = amount } }),
+        (1, from observed in Observation().ListOf().Select(l => l.Take(3).ToList())
+            select DeleteUser(observed)));
+
+    private static Gen<CounterObservation> Observation() =>
+        from c in Gen.Elements(Counters)
+        from o in Gen.Elements(Origins)
+        from p in Gen.Choose(0, 1)
+        from offset in Gen.Choose(0, 8)
+        from value in Gen.Choose(-5, 20)
+        select new CounterObservation { Counter = c, OriginDc = o, OriginPartition = p, OriginOffset = offset, Value = value };
+
+    private static Op DeleteUser(IEnumerable<CounterObservation> observed)
+    {
+        var delete = new DeleteUser();
+        delete.Observed.AddRange(observed);
+        return new Op { DeleteUser = delete };
+    }
+
+    /// <summary>A history: each update gets the next offset of its origin partition.</summary>
+    public static Gen<List<LoggedUpdate>> History() =>
+        (from origin in Gen.Elements(Origins)
+         from partition in Gen.Choose(0, 1)
+         from hlc in Gen.Choose(1, 30)
+         from ops in Op().NonEmptyListOf().Select(l => l.Take(4).ToList())
+         select (origin, partition, hlc, ops))
+        .ListOf()
+        .Select(items =>
+        {
+            var offsets = new Dictionary<(string, int), long>();
+            var history = new List<LoggedUpdate>();
+            var n = 0;
+            foreach (var (origin, partition, hlc, ops) in items.Take(40))
+            {
+                var key = (origin, partition);
+                var offset = offsets.GetValueOrDefault(key);
+                offsets[key] = offset + 1;
+                var envelope = new UpdateEnvelope { SchemaVersion = 1, UserId = "u", OriginDc = origin, Id = $"{origin}-{n++}" };
+                var i = 0;
+                foreach (var op in ops)
+                {
+                    var copy = op.Clone();
+                    // Small HLCs so that concurrent writes really race; ids keep stamps unique.
+                    copy.Hlc = (ulong)(hlc * 8 + i);
+                    copy.Id = $"{envelope.Id}:{i++}";
+                    envelope.Ops.Add(copy);
+                }
+
+                history.Add(new LoggedUpdate(envelope, new OriginPosition(origin, partition, offset)));
+            }
+
+            return history;
+        });
+
+    /// <summary>
+    /// An order in which a node may receive the history: each origin partition in its own order,
+    /// partitions interleaved at random, and earlier records delivered again at random (what
+    /// at-least-once mirroring and consumer restarts do).
+    /// </summary>
+    public static Gen<List<LoggedUpdate>> Delivery(List<LoggedUpdate> history) =>
+        from picks in Gen.Choose(0, 1000).ArrayOf(history.Count * 2)
+        select Interleave(history, picks);
+
+    private static List<LoggedUpdate> Interleave(List<LoggedUpdate> history, int[] picks)
+    {
+        var logs = history.GroupBy(u => (u.Origin.Datacenter, u.Origin.Partition)).Select(g => new Queue<LoggedUpdate>(g)).ToList();
+        var delivered = new List<LoggedUpdate>();
+        var pick = 0;
+        while (logs.Any(l => l.Count > 0))
+        {
+            var choice = picks[pick++ % picks.Length];
+            var open = logs.Where(l => l.Count > 0).ToList();
+            delivered.Add(open[choice % open.Count].Dequeue());
+            if (choice % 5 == 0)
+            {
+                // Redeliver an earlier record.
+                delivered.Add(delivered[choice % delivered.Count]);
+            }
+        }
+
+        return delivered;
+    }
+}
