@@ -54,7 +54,8 @@ internal static class NodeServices
                 // Requests are served in microseconds: the default buckets start at 5 ms.
                 .AddView("http.server.request.duration", new ExplicitBucketHistogramConfiguration { Boundaries = LatencyBuckets })
                 .AddView("sidecar.ingest.batch.duration", new ExplicitBucketHistogramConfiguration { Boundaries = LatencyBuckets })
-                .AddPrometheusExporter());
+                // Scrapes see the current values, not a cached response.
+                .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
         return services;
     }
 }

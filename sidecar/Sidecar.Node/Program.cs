@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Options;
 using Sidecar.Node;
 using Sidecar.Node.Api;
+using Sidecar.Node.Configuration;
 
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.Services.AddSidecarNode(builder.Configuration);
@@ -12,6 +12,13 @@ builder.Logging.AddSimpleConsole(o =>
 });
 
 var app = builder.Build();
+if (StartupValidation.Failures(app.Services) is { Count: > 0 } failures)
+{
+    // A bad configuration stops the node before it touches data, with every failure listed.
+    await Console.Error.WriteLineAsync("Invalid configuration:" + Environment.NewLine + "  " + string.Join(Environment.NewLine + "  ", failures));
+    return 2;
+}
+
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.MapWriteEndpoints();
@@ -21,14 +28,5 @@ app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => fa
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
 app.MapPrometheusScrapingEndpoint("/metrics");
 
-try
-{
-    await app.RunAsync();
-    return 0;
-}
-catch (OptionsValidationException e)
-{
-    // A bad configuration stops the node before it touches data, with every failure listed.
-    await Console.Error.WriteLineAsync("Invalid configuration:" + Environment.NewLine + "  " + string.Join(Environment.NewLine + "  ", e.Failures));
-    return 2;
-}
+await app.RunAsync();
+return 0;

@@ -16,6 +16,12 @@ internal sealed class NodeMetrics
         Produced = meter.CreateCounter<long>("sidecar.updates.produced", "{update}", "Writes accepted and produced to the local updates topic.");
         BatchDuration = meter.CreateHistogram<double>("sidecar.ingest.batch.duration", "s", "Time to apply one batch to RocksDB.");
         meter.CreateObservableGauge("sidecar.ingest.lag", () => Lag, "{record}", "Records in the assigned partitions not yet applied.");
+
+        // Export zeros from the start: an absent series and a zero one mean different things to alerts.
+        foreach (var counter in new[] { Applied, Duplicates, DeadLetters, Produced })
+        {
+            counter.Add(0);
+        }
     }
 
     public Counter<long> Applied { get; }

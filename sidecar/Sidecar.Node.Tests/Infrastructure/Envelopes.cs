@@ -1,0 +1,33 @@
+using System.Text;
+using Google.Protobuf;
+using Sidecar.Common.Envelope;
+
+namespace Sidecar.Node.Tests.Infrastructure;
+
+/// <summary>Builds update envelopes the way a node stamps them.</summary>
+internal sealed class Envelopes(string origin)
+{
+    private ulong _hlc = 1_000_000;
+    private long _sequence;
+
+    public UpdateEnvelope Create(string userId, params Op[] ops)
+    {
+        var envelope = new UpdateEnvelope { SchemaVersion = 1, UserId = userId, OriginDc = origin, Id = $"{origin}-test-{++_sequence}" };
+        var i = 0;
+        foreach (var op in ops)
+        {
+            op.Hlc = ++_hlc;
+            op.Id = $"{envelope.Id}:{i++}";
+            envelope.Ops.Add(op);
+        }
+
+        return envelope;
+    }
+
+    public static Op Set(string field, string json) =>
+        new() { Set = new SetField { Field = field, JsonValue = ByteString.CopyFrom(Encoding.UTF8.GetBytes(json)) } };
+
+    public static Op Push(string list, string item, uint max = 5) => new() { Push = new PushItem { List = list, Item = item, Max = max } };
+
+    public static Op Incr(string counter, long by = 1) => new() { Incr = new IncrementCounter { Counter = counter, By = by } };
+}

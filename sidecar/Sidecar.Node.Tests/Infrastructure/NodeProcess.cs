@@ -1,0 +1,93 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Sidecar.Node.Tests.Infrastructure;
+
+/// <summary>A sidecar node as a real process on a loopback port, with its own data root.</summary>
+internal sealed class NodeProcess : IAsyncDisposable
+{
+    private NodeProcess(ChildProcess process, string url, string dataRoot)
+    {
+        Process = process;
+        Url = url;
+        DataRoot = dataRoot;
+        Http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public ChildProcess Process { get; }
+
+    public string Url { get; }
+
+    public string DataRoot { get; }
+
+    public HttpClient Http { get; }
+
+    /// <summary>Starts a node; <paramref name="bootstrap"/> null means the embedded mock Kafka.</summary>
+    public static async Task<NodeProcess> StartAsync(string dataRoot, string? bootstrap, string datacenter = "dc-a", string id = "n1", params string[] extra)
+    {
+        var url = $"http://127.0.0.1:{ChildProcess.FreePort()}";
+        var args = new List<string>
+        {
+            "--urls", url, "--Node:Id", id, "--Node:Datacenter", datacenter, "--Node:DataRoot", dataRoot,
+            "--Kafka:DiscoveryInterval", "00:00:00.500",
+        };
+        if (bootstrap is not null)
+        {
+            args.AddRange(["--Kafka:BootstrapServers", bootstrap]);
+        }
+
+        args.AddRange(extra);
+        var process = ChildProcess.StartDotnet($"node-{id}", Repo.Program("sidecar/Sidecar.Node", "Sidecar.Node"), args);
+        var node = new NodeProcess(process, url, dataRoot);
+        await node.WaitAsync("live", async () => (await node.Http.GetAsync("/health/live")).IsSuccessStatusCode, TimeSpan.FromSeconds(30));
+        return node;
+    }
+
+    public async Task<JsonElement> StatusAsync() => await Http.GetFromJsonAsync<JsonElement>("/admin/status");
+
+    /// <summary>Sum over the node's partitions of the next offset to apply: how many records it has consumed.</summary>
+    public async Task<long> ConsumedAsync() =>
+        (await StatusAsync()).GetProperty("positions").EnumerateObject().Sum(p => p.Value.GetInt64());
+
+    public async Task<string> DigestAsync() => (await Http.GetFromJsonAsync<JsonElement>("/admin/digest")).GetProperty("digest").GetString()!;
+
+    public async Task WaitConsumedAsync(long records, TimeSpan timeout) =>
+        await WaitAsync($"{records} records consumed", async () => await ConsumedAsync() >= records, timeout);
+
+    public async Task WaitAsync(string what, Func<Task<bool>> condition, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            if (Process.HasExited)
+            {
+                throw new InvalidOperationException($"{Process.Name} exited ({Process.ExitCode}) while waiting for {what}:\n{Process.Output}");
+            }
+
+            try
+            {
+                if (await condition())
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"{Process.Name}: no {what} within {timeout}:\n{Process.Output}");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await Process.DisposeAsync();
+    }
+}

@@ -1,0 +1,88 @@
+using System.Text;
+using Confluent.Kafka;
+using Google.Protobuf;
+using Sidecar.Common.Envelope;
+using Sidecar.Common.Kafka;
+
+namespace Sidecar.Node.Tests.Infrastructure;
+
+/// <summary>Writes records to, and reads them from, a test's Kafka with the real client.</summary>
+internal sealed class TestKafka : IDisposable
+{
+    private readonly string _bootstrap;
+    private readonly IProducer<byte[], byte[]> _producer;
+
+    public TestKafka(string bootstrap)
+    {
+        NativeKafka.EnsureLoaded();
+        _bootstrap = bootstrap;
+        _producer = new ProducerBuilder<byte[], byte[]>(new ProducerConfig
+        {
+            BootstrapServers = bootstrap,
+            Acks = Acks.All,
+            EnableIdempotence = true,
+            LingerMs = 5,
+            CompressionType = CompressionType.Lz4,
+        }).Build();
+    }
+
+    public Task<DeliveryResult<byte[], byte[]>> ProduceAsync(string topic, UpdateEnvelope envelope, Partition? partition = null, Headers? headers = null) =>
+        ProduceRawAsync(topic, Encoding.UTF8.GetBytes(envelope.UserId), envelope.ToByteArray(), partition, headers);
+
+    public Task<DeliveryResult<byte[], byte[]>> ProduceRawAsync(string topic, byte[]? key, byte[] value, Partition? partition = null, Headers? headers = null)
+    {
+        var message = new Message<byte[], byte[]> { Key = key!, Value = value, Headers = headers };
+        return partition is { } p
+            ? _producer.ProduceAsync(new TopicPartition(topic, p), message)
+            : _producer.ProduceAsync(topic, message);
+    }
+
+    /// <summary>Produces many records without waiting for each; throws if any failed.</summary>
+    public void ProduceMany(string topic, IEnumerable<UpdateEnvelope> envelopes)
+    {
+        Error? failure = null;
+        foreach (var envelope in envelopes)
+        {
+            _producer.Produce(topic, new Message<byte[], byte[]> { Key = Encoding.UTF8.GetBytes(envelope.UserId), Value = envelope.ToByteArray() },
+                r => failure ??= r.Error.IsError ? r.Error : null);
+        }
+
+        _producer.Flush(TimeSpan.FromSeconds(60));
+        if (failure is not null)
+        {
+            throw new KafkaException(failure);
+        }
+    }
+
+    /// <summary>Reads every record of a topic from the beginning until <paramref name="count"/> are seen or time is up.</summary>
+    public List<ConsumeResult<byte[], byte[]>> ReadAll(string topic, int count, TimeSpan timeout)
+    {
+        using var consumer = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig
+        {
+            BootstrapServers = _bootstrap,
+            GroupId = "test-reader-" + Guid.NewGuid().ToString("n"),
+            AutoOffsetReset = AutoOffsetReset.Earliest,
+            EnableAutoCommit = false,
+            FetchWaitMaxMs = 10,
+        }).Build();
+        consumer.Subscribe(topic);
+        var records = new List<ConsumeResult<byte[], byte[]>>();
+        var deadline = DateTime.UtcNow + timeout;
+        while (records.Count < count && DateTime.UtcNow < deadline)
+        {
+            if (consumer.Consume(TimeSpan.FromMilliseconds(200)) is { } record)
+            {
+                records.Add(record);
+            }
+        }
+
+        consumer.Close();
+        return records;
+    }
+
+    public void Dispose()
+    {
+        _producer.Flush(TimeSpan.FromSeconds(10));
+        _producer.Dispose();
+    }
+}
