@@ -34,7 +34,18 @@ internal static class NodeServices
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<NodeOptions>>().Value.MaxClockDrift));
         services.AddSingleton(sp => new EnvelopeRules(
             sp.GetRequiredService<IOptions<ApiOptions>>().Value, sp.GetRequiredService<IOptions<StoreOptions>>().Value));
-        services.AddSingleton<VersionedStore>();
+        services.AddSingleton(sp =>
+        {
+            var node = sp.GetRequiredService<IOptions<NodeOptions>>();
+            if (string.IsNullOrWhiteSpace(sp.GetRequiredService<IOptions<KafkaOptions>>().Value.BootstrapServers))
+            {
+                // The embedded Kafka starts empty every time, so offsets kept from an earlier run
+                // would point past its end and skip new records: start the store empty too.
+                VersionedStore.Clear(node.Value.DataRoot, sp.GetRequiredService<ILogger<VersionedStore>>());
+            }
+
+            return ActivatorUtilities.CreateInstance<VersionedStore>(sp);
+        });
         services.AddSingleton<KafkaConnection>();
         services.AddSingleton<UpdateProducer>();
         services.AddSingleton<ApplyProgress>();

@@ -4,6 +4,12 @@ using Sidecar.Node.Api;
 using Sidecar.Node.Configuration;
 
 var builder = WebApplication.CreateSlimBuilder(args);
+if (string.IsNullOrEmpty(builder.Configuration["urls"]))
+{
+    // Loopback unless told otherwise (ASPNETCORE_URLS, --urls or Urls in configuration).
+    builder.WebHost.UseUrls("http://127.0.0.1:5080");
+}
+
 builder.Services.AddSidecarNode(builder.Configuration);
 builder.Logging.AddSimpleConsole(o =>
 {

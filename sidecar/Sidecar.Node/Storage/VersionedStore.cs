@@ -30,6 +30,17 @@ internal sealed class VersionedStore : IDisposable
         logger.LogInformation("Opened dataset version {Version} at {Path}", id, _live.Path);
     }
 
+    /// <summary>Deletes every version under a data root (used when the log it was built from is gone).</summary>
+    public static void Clear(string dataRoot, ILogger logger)
+    {
+        var root = Path.GetFullPath(dataRoot);
+        if (Directory.Exists(root))
+        {
+            logger.LogWarning("Clearing {Root}: its data came from a Kafka log that no longer exists", root);
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
     public string LiveVersionId => Volatile.Read(ref _live).Id;
 
     /// <summary>Leases the live version for a read or a write batch.</summary>

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Builds the solution and runs every test suite against real parts (RocksDB, librdkafka's mock
+# cluster in its own process, Kestrel on loopback). Ends with one line: "N passed, N failed".
+# Exits non-zero if any test failed, a suite crashed, or no test ran.
+set -uo pipefail
+cd "$(dirname "$0")"
+
+configuration="${CONFIGURATION:-Release}"
+results="$PWD/.test-results"
+rm -rf "$results"
+mkdir -p "$results"
+
+echo "== build ($configuration)"
+if ! dotnet build Sidecar.sln -c "$configuration" -nologo -clp:ErrorsOnly; then
+  echo "build failed"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+status=0
+mapfile -t suites < <(find . -name '*.Tests.csproj' -not -path '*/bin/*' -not -path '*/obj/*' | sort)
+for suite in "${suites[@]}"; do
+  name="$(basename "$suite" .csproj)"
+  echo "== $name"
+  if ! dotnet test "$suite" -c "$configuration" --no-build -nologo \
+      --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=normal" \
+      --results-directory "$results" 2>&1 | grep -vE '^\s*$'; then
+    status=1
+  fi
+  if [ ! -f "$results/$name.trx" ]; then
+    echo "$name: no results (the test host crashed?)"
+    status=1
+  fi
+done
+
+passed=0; failed=0; skipped=0
+for trx in "$results"/*.trx; do
+  [ -f "$trx" ] || continue
+  counters="$(grep -o '<Counters [^>]*>' "$trx")"
+  value() { echo "$counters" | sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p"; }
+  total="$(value total)"; executed="$(value executed)"
+  passed=$((passed + $(value passed)))
+  failed=$((failed + $(value failed) + $(value error) + $(value timeout) + $(value aborted)))
+  skipped=$((skipped + total - executed))
+done
+
+[ "$failed" -gt 0 ] && status=1
+if [ "$passed" -eq 0 ]; then
+  echo "no test ran"
+  status=1
+  failed=$((failed + 1))
+fi
+
+if [ "$skipped" -gt 0 ]; then
+  echo "$passed passed, $failed failed, $skipped skipped"
+else
+  echo "$passed passed, $failed failed"
+fi
+exit "$status"
