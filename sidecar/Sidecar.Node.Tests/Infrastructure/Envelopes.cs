@@ -12,13 +12,22 @@ internal sealed class Envelopes(string origin)
 
     public UpdateEnvelope Create(string userId, params Op[] ops)
     {
-        var envelope = new UpdateEnvelope { SchemaVersion = 1, UserId = userId, OriginDc = origin, Id = $"{origin}-test-{++_sequence}" };
+        var envelope = Stamped(origin, $"{origin}-test-{++_sequence}", userId, _hlc + 1, ops);
+        _hlc += (ulong)ops.Length;
+        return envelope;
+    }
+
+    /// <summary>An envelope whose ops get consecutive clocks from <paramref name="hlc"/> and ids "id:index".</summary>
+    public static UpdateEnvelope Stamped(string origin, string id, string userId, ulong hlc, IEnumerable<Op> ops)
+    {
+        var envelope = new UpdateEnvelope { SchemaVersion = 1, UserId = userId, OriginDc = origin, Id = id };
         var i = 0;
         foreach (var op in ops)
         {
-            op.Hlc = ++_hlc;
-            op.Id = $"{envelope.Id}:{i++}";
-            envelope.Ops.Add(op);
+            var copy = op.Clone();
+            copy.Hlc = hlc + (ulong)i;
+            copy.Id = $"{id}:{i++}";
+            envelope.Ops.Add(copy);
         }
 
         return envelope;

@@ -4,6 +4,7 @@ using FsCheck.Fluent;
 using Google.Protobuf;
 using Sidecar.Common.Envelope;
 using Sidecar.Common.Kafka;
+using Sidecar.Node.Tests.Infrastructure;
 
 namespace Sidecar.Node.Tests.Merge;
 
@@ -67,16 +68,8 @@ public static class HistoryGen
                 var key = (origin, partition);
                 var offset = offsets.GetValueOrDefault(key);
                 offsets[key] = offset + 1;
-                var envelope = new UpdateEnvelope { SchemaVersion = 1, UserId = "u", OriginDc = origin, Id = $"{origin}-{n++}" };
-                var i = 0;
-                foreach (var op in ops)
-                {
-                    var copy = op.Clone();
-                    // Small HLCs so that concurrent writes really race; ids keep stamps unique.
-                    copy.Hlc = (ulong)(hlc * 8 + i);
-                    copy.Id = $"{envelope.Id}:{i++}";
-                    envelope.Ops.Add(copy);
-                }
+                // Small HLCs so that concurrent writes really race; ids keep stamps unique.
+                var envelope = Envelopes.Stamped(origin, $"{origin}-{n++}", "u", (ulong)(hlc * 8), ops);
 
                 history.Add(new LoggedUpdate(envelope, new OriginPosition(origin, partition, offset)));
             }

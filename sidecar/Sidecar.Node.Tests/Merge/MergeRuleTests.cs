@@ -1,9 +1,8 @@
-using System.Text;
-using Google.Protobuf;
 using Sidecar.Common.Envelope;
 using Sidecar.Common.Kafka;
 using Sidecar.Node.Merge;
 using Sidecar.Node.State;
+using Sidecar.Node.Tests.Infrastructure;
 
 namespace Sidecar.Node.Tests.Merge;
 
@@ -16,16 +15,16 @@ public sealed class MergeRuleTests
     [Fact]
     public void Last_writer_wins_per_field_whatever_the_arrival_order()
     {
-        Apply("dc-b", 0, 20, Set("city", "\"Pune\""));
-        Apply("dc-a", 0, 10, Set("city", "\"Goa\""));
+        Apply("dc-b", 0, 20, Envelopes.Set("city", "\"Pune\""));
+        Apply("dc-a", 0, 10, Envelopes.Set("city", "\"Goa\""));
         Assert.Equal("\"Pune\"", Field("city"));
     }
 
     [Fact]
     public void Equal_clocks_are_ordered_by_origin_datacenter()
     {
-        Apply("dc-b", 0, 10, Set("city", "\"Pune\""));
-        Apply("dc-a", 0, 10, Set("city", "\"Goa\""));
+        Apply("dc-b", 0, 10, Envelopes.Set("city", "\"Pune\""));
+        Apply("dc-a", 0, 10, Envelopes.Set("city", "\"Goa\""));
         Assert.Equal("\"Pune\"", Field("city"));
     }
 
@@ -33,17 +32,17 @@ public sealed class MergeRuleTests
     public void A_newer_delete_field_hides_an_older_set_that_arrives_later()
     {
         Apply("dc-a", 0, 20, new Op { Del = new DeleteField { Field = "tmp" } });
-        Apply("dc-b", 0, 10, Set("tmp", "1"));
+        Apply("dc-b", 0, 10, Envelopes.Set("tmp", "1"));
         Assert.False(UserView.Exists(_state));
     }
 
     [Fact]
     public void Pushes_dedupe_keep_newest_first_and_show_at_most_max()
     {
-        Apply("dc-a", 0, 1, Push("h1", 2));
-        Apply("dc-a", 0, 2, Push("h2", 2));
-        Apply("dc-a", 0, 3, Push("h1", 2));
-        Apply("dc-a", 0, 4, Push("h3", 2));
+        Apply("dc-a", 0, 1, Envelopes.Push("recent", "h1", 2));
+        Apply("dc-a", 0, 2, Envelopes.Push("recent", "h2", 2));
+        Apply("dc-a", 0, 3, Envelopes.Push("recent", "h1", 2));
+        Apply("dc-a", 0, 4, Envelopes.Push("recent", "h3", 2));
         var list = _state.Lists.Single();
         Assert.Equal(["h3", "h1", "h2"], list.Items.Select(i => i.Item));
         Assert.Equal(2, UserView.VisibleCount(list));
@@ -52,34 +51,34 @@ public sealed class MergeRuleTests
     [Fact]
     public void Counters_count_each_origin_record_once()
     {
-        Apply("dc-a", 0, 1, Incr("views", 2), Incr("views", 3));
-        Apply("dc-b", 1, 2, Incr("views", 10));
-        Apply("dc-a", 0, 3, Incr("views", 1));
+        Apply("dc-a", 0, 1, Envelopes.Incr("views", 2), Envelopes.Incr("views", 3));
+        Apply("dc-b", 1, 2, Envelopes.Incr("views", 10));
+        Apply("dc-a", 0, 3, Envelopes.Incr("views", 1));
         Assert.Equal(16, UserView.Value(_state.Counters.Single()));
     }
 
     [Fact]
     public void Delete_user_removes_what_it_observed_and_keeps_concurrent_increments()
     {
-        Apply("dc-a", 0, 1, Set("city", "\"Goa\""), Incr("views", 5));
+        Apply("dc-a", 0, 1, Envelopes.Set("city", "\"Goa\""), Envelopes.Incr("views", 5));
         var observed = new CounterObservation { Counter = "views", OriginDc = "dc-a", OriginPartition = 0, OriginOffset = 0, Value = 5 };
         // dc-b increments concurrently, before the delete reaches it: that increment survives.
-        Apply("dc-b", 0, 2, Incr("views", 7));
+        Apply("dc-b", 0, 2, Envelopes.Incr("views", 7));
         var delete = new DeleteUser();
         delete.Observed.Add(observed);
         Apply("dc-a", 0, 3, new Op { DeleteUser = delete });
 
         Assert.Empty(_state.Fields);
         Assert.Equal(7, UserView.Value(_state.Counters.Single()));
-        Apply("dc-a", 0, 4, Incr("views", 1));
+        Apply("dc-a", 0, 4, Envelopes.Incr("views", 1));
         Assert.Equal(8, UserView.Value(_state.Counters.Single()));
     }
 
     [Fact]
     public void Delete_user_drops_older_list_items_but_keeps_newer_ones()
     {
-        Apply("dc-a", 0, 1, Push("h1", 5));
-        Apply("dc-b", 0, 9, Push("h2", 5));
+        Apply("dc-a", 0, 1, Envelopes.Push("recent", "h1", 5));
+        Apply("dc-b", 0, 9, Envelopes.Push("recent", "h2", 5));
         Apply("dc-a", 0, 5, new Op { DeleteUser = new DeleteUser() });
         Assert.Equal(["h2"], _state.Lists.Single().Items.Select(i => i.Item));
     }
@@ -89,24 +88,9 @@ public sealed class MergeRuleTests
         var key = (origin, partition);
         var offset = _offsets.GetValueOrDefault(key);
         _offsets[key] = offset + 1;
-        var envelope = new UpdateEnvelope { SchemaVersion = 1, UserId = "u", OriginDc = origin, Id = $"{origin}-{hlc}" };
-        var i = 0;
-        foreach (var op in ops)
-        {
-            op.Hlc = hlc;
-            op.Id = $"{envelope.Id}:{i++}";
-            envelope.Ops.Add(op);
-        }
-
+        var envelope = Envelopes.Stamped(origin, $"{origin}-{hlc}", "u", hlc, ops);
         UpdateApplier.Apply(_state, envelope, new OriginPosition(origin, partition, offset), listCap: 10);
     }
 
     private string? Field(string name) => _state.Fields.SingleOrDefault(f => f.Name == name && !f.Tombstone)?.JsonValue.ToStringUtf8();
-
-    private static Op Set(string field, string json) =>
-        new() { Set = new SetField { Field = field, JsonValue = ByteString.CopyFrom(Encoding.UTF8.GetBytes(json)) } };
-
-    private static Op Push(string item, uint max) => new() { Push = new PushItem { List = "recent", Item = item, Max = max } };
-
-    private static Op Incr(string counter, long by) => new() { Incr = new IncrementCounter { Counter = counter, By = by } };
 }
