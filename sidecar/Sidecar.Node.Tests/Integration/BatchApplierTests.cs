@@ -9,7 +9,7 @@ using Sidecar.Node.Configuration;
 using Sidecar.Node.Ingest;
 using Sidecar.Node.Merge;
 using Sidecar.Node.Storage;
-using Sidecar.Node.Tests.Infrastructure;
+using Sidecar.Testing;
 
 namespace Sidecar.Node.Tests.Integration;
 

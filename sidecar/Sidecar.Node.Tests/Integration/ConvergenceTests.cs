@@ -1,7 +1,7 @@
 using Confluent.Kafka;
 using Sidecar.Common.Envelope;
 using Sidecar.Common.Kafka;
-using Sidecar.Node.Tests.Infrastructure;
+using Sidecar.Testing;
 
 namespace Sidecar.Node.Tests.Integration;
 

@@ -1,4 +1,4 @@
-using Sidecar.Node.Tests.Infrastructure;
+using Sidecar.Testing;
 
 namespace Sidecar.Node.Tests.Integration;
 

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Sidecar.Node.Tests.Infrastructure;
+using Sidecar.Testing;
 
 namespace Sidecar.Node.Tests.Integration;
 

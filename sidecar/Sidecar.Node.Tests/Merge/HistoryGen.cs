@@ -4,7 +4,7 @@ using FsCheck.Fluent;
 using Google.Protobuf;
 using Sidecar.Common.Envelope;
 using Sidecar.Common.Kafka;
-using Sidecar.Node.Tests.Infrastructure;
+using Sidecar.Testing;
 
 namespace Sidecar.Node.Tests.Merge;
 

@@ -2,7 +2,7 @@ using Sidecar.Common.Envelope;
 using Sidecar.Common.Kafka;
 using Sidecar.Node.Merge;
 using Sidecar.Node.State;
-using Sidecar.Node.Tests.Infrastructure;
+using Sidecar.Testing;
 
 namespace Sidecar.Node.Tests.Merge;
 

@@ -4,7 +4,10 @@ using Sidecar.Common.Kafka;
 
 namespace Sidecar.Node.Ingest;
 
-/// <summary>A consumed record: an applicable update with its origin, or the reason it is not one.</summary>
+/// <summary>
+/// A consumed record: an applicable update with its origin, the reason it is not one, or
+/// neither (a replication heartbeat, which only advances the position).
+/// </summary>
 internal readonly record struct DecodedRecord(
     ConsumeResult<byte[], byte[]> Record,
     UpdateEnvelope? Envelope,

@@ -68,10 +68,11 @@ internal sealed class IngestService : BackgroundService
     private void Run(CancellationToken stop)
     {
         using var consumer = new ConsumerBuilder<byte[], byte[]>(_connection.ConsumerConfig($"{_node.Id}-ingest", $"sidecar-node-{_node.Id}"))
-            .SetLogHandler((_, m) => _logger.Log(KafkaLog.Level(m.Level), "librdkafka {Facility}: {Message}", m.Facility, m.Message))
+            .SetLogHandler(KafkaLog.To<IConsumer<byte[], byte[]>>(_logger))
             .SetErrorHandler((_, e) => _logger.LogWarning("Kafka consumer error: {Reason}", e.Reason))
             .Build();
-        using var admin = new AdminClientBuilder(_connection.AdminConfig($"{_node.Id}-discovery")).Build();
+        using var admin = new AdminClientBuilder(_connection.AdminConfig($"{_node.Id}-discovery"))
+            .SetLogHandler(KafkaLog.To<IAdminClient>(_logger)).Build();
         var nextDiscovery = Stopwatch.GetTimestamp();
         var nextLag = nextDiscovery;
         var batch = new List<DecodedRecord>(_options.MaxBatch);

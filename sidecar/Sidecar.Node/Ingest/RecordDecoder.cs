@@ -26,6 +26,12 @@ internal sealed class RecordDecoder
 
     public DecodedRecord Decode(ConsumeResult<byte[], byte[]> record)
     {
+        if (Heartbeats.IsHeartbeat(record.Message.Headers))
+        {
+            // Only the position advances.
+            return new DecodedRecord(record, null, default, null);
+        }
+
         UpdateEnvelope envelope;
         try
         {

@@ -21,7 +21,7 @@ internal sealed class UpdateProducer : IDisposable
     {
         _options = options.Value;
         _producer = new ProducerBuilder<byte[], byte[]>(connection.ProducerConfig($"{node.Value.Id}-producer"))
-            .SetLogHandler((_, m) => logger.Log(KafkaLog.Level(m.Level), "librdkafka {Facility}: {Message}", m.Facility, m.Message))
+            .SetLogHandler(KafkaLog.To<IProducer<byte[], byte[]>>(logger))
             .Build();
     }
 

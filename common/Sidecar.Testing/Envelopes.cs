@@ -2,10 +2,10 @@ using System.Text;
 using Google.Protobuf;
 using Sidecar.Common.Envelope;
 
-namespace Sidecar.Node.Tests.Infrastructure;
+namespace Sidecar.Testing;
 
 /// <summary>Builds update envelopes the way a node stamps them.</summary>
-internal sealed class Envelopes(string origin)
+public sealed class Envelopes(string origin)
 {
     private ulong _hlc = 1_000_000;
     private long _sequence;

@@ -1,7 +1,7 @@
-namespace Sidecar.Node.Tests.Infrastructure;
+namespace Sidecar.Testing;
 
 /// <summary>A directory removed when the test ends.</summary>
-internal sealed class TempDir : IDisposable
+public sealed class TempDir : IDisposable
 {
     public TempDir() => Directory.CreateDirectory(Path);
 

@@ -4,10 +4,10 @@ using Google.Protobuf;
 using Sidecar.Common.Envelope;
 using Sidecar.Common.Kafka;
 
-namespace Sidecar.Node.Tests.Infrastructure;
+namespace Sidecar.Testing;
 
 /// <summary>Writes records to, and reads them from, a test's Kafka with the real client.</summary>
-internal sealed class TestKafka : IDisposable
+public sealed class TestKafka : IDisposable
 {
     private readonly string _bootstrap;
     private readonly IProducer<byte[], byte[]> _producer;

@@ -3,13 +3,13 @@ using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 
-namespace Sidecar.Node.Tests.Infrastructure;
+namespace Sidecar.Testing;
 
 /// <summary>
 /// A real child process (dotnet program) with its output kept for failure messages. Stopped by
 /// PID only: SIGTERM for a graceful stop, SIGKILL for a crash.
 /// </summary>
-internal sealed partial class ChildProcess : IAsyncDisposable
+public sealed partial class ChildProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly List<string> _output = [];

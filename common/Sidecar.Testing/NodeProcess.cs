@@ -1,10 +1,10 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 
-namespace Sidecar.Node.Tests.Infrastructure;
+namespace Sidecar.Testing;
 
 /// <summary>A sidecar node as a real process on a loopback port, with its own data root.</summary>
-internal sealed class NodeProcess : IAsyncDisposable
+public sealed class NodeProcess : IAsyncDisposable
 {
     private NodeProcess(ChildProcess process, string url, string dataRoot)
     {
@@ -54,36 +54,7 @@ internal sealed class NodeProcess : IAsyncDisposable
     public async Task WaitConsumedAsync(long records, TimeSpan timeout) =>
         await WaitAsync($"{records} records consumed", async () => await ConsumedAsync() >= records, timeout);
 
-    public async Task WaitAsync(string what, Func<Task<bool>> condition, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            if (Process.HasExited)
-            {
-                throw new InvalidOperationException($"{Process.Name} exited ({Process.ExitCode}) while waiting for {what}:\n{Process.Output}");
-            }
-
-            try
-            {
-                if (await condition())
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"{Process.Name}: no {what} within {timeout}:\n{Process.Output}");
-            }
-
-            await Task.Delay(100);
-        }
-    }
+    public Task WaitAsync(string what, Func<Task<bool>> condition, TimeSpan timeout) => Wait.UntilAsync(Process, what, condition, timeout);
 
     public async ValueTask DisposeAsync()
     {

@@ -1,0 +1,53 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Sidecar.Testing;
+
+/// <summary>A replicator (one direction) as a real process on a loopback port.</summary>
+public sealed class ReplicatorProcess : IAsyncDisposable
+{
+    private ReplicatorProcess(ChildProcess process, string url)
+    {
+        Process = process;
+        Url = url;
+        Http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public ChildProcess Process { get; }
+
+    public string Url { get; }
+
+    public HttpClient Http { get; }
+
+    public static async Task<ReplicatorProcess> StartAsync(string id, string source, KafkaMockProcess sourceKafka, string target, KafkaMockProcess targetKafka, params string[] extra)
+    {
+        var url = $"http://127.0.0.1:{ChildProcess.FreePort()}";
+        var args = new List<string>
+        {
+            "--urls", url,
+            "--Replicator:InstanceId", id,
+            "--Replicator:Source", source,
+            "--Replicator:Target", target,
+            $"--Replicator:Datacenters:{source}:BootstrapServers", sourceKafka.BootstrapServers,
+            $"--Replicator:Datacenters:{source}:MockControlUrl", sourceKafka.ControlUrl,
+            $"--Replicator:Datacenters:{target}:BootstrapServers", targetKafka.BootstrapServers,
+            $"--Replicator:Datacenters:{target}:MockControlUrl", targetKafka.ControlUrl,
+            "--Replicator:HeartbeatInterval", "00:00:00.500",
+            "--Replicator:MetadataInterval", "00:00:01",
+        };
+        args.AddRange(extra);
+        var process = ChildProcess.StartDotnet($"replicator-{id}", Repo.Program("replicator/Sidecar.Replicator", "Sidecar.Replicator"), args);
+        var replicator = new ReplicatorProcess(process, url);
+        await Wait.UntilAsync(process, "live", async () => (await replicator.Http.GetAsync("/health/live")).IsSuccessStatusCode, TimeSpan.FromSeconds(30));
+        return replicator;
+    }
+
+    public async Task<List<JsonElement>> PartitionsAsync() =>
+        (await Http.GetFromJsonAsync<List<JsonElement>>("/admin/status"))!;
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await Process.DisposeAsync();
+    }
+}

@@ -1,0 +1,75 @@
+using Confluent.Kafka;
+using Sidecar.Replicator.Configuration;
+
+namespace Sidecar.Replicator.Mirroring;
+
+/// <summary>Client settings for the source and target clusters of one direction.</summary>
+internal sealed class KafkaClients
+{
+    private readonly ReplicatorOptions _options;
+
+    public KafkaClients(ReplicatorOptions options) => _options = options;
+
+    public DatacenterKafka Source => _options.Datacenters[_options.Source];
+
+    public DatacenterKafka Target => _options.Datacenters[_options.Target];
+
+    public ConsumerConfig SourceConsumer() => new(Common(Source, "mirror"))
+    {
+        GroupId = $"sidecar-replicator-{_options.Source}-to-{_options.Target}",
+        EnableAutoCommit = false,
+        EnableAutoOffsetStore = false,
+        // Never jump silently: an offset the source no longer has is a gap, handled explicitly.
+        AutoOffsetReset = AutoOffsetReset.Error,
+        PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky,
+        FetchWaitMaxMs = _options.FetchWaitMaxMs,
+        TopicMetadataRefreshIntervalMs = (int)_options.MetadataInterval.TotalMilliseconds,
+        // Bounds what is fetched ahead of the producer.
+        QueuedMaxMessagesKbytes = 16 * 1024,
+    };
+
+    /// <summary>A consumer without a group, for watermarks and checkpoints.</summary>
+    public ConsumerConfig Probe(DatacenterKafka kafka, string role) => new(Common(kafka, role))
+    {
+        GroupId = $"sidecar-replicator-probe-{_options.InstanceId}",
+        EnableAutoCommit = false,
+        AutoOffsetReset = AutoOffsetReset.Earliest,
+        FetchWaitMaxMs = _options.FetchWaitMaxMs,
+    };
+
+    public ProducerConfig TargetProducer() => new(Common(Target, "producer"))
+    {
+        Acks = Acks.All,
+        EnableIdempotence = true,
+        LingerMs = _options.LingerMs,
+        CompressionType = CompressionType.Lz4,
+        // Never give up on a record: an unreachable target blocks the mirror (bounded by
+        // MaxInFlight) instead of dropping data.
+        MessageTimeoutMs = 0,
+        QueueBufferingMaxMessages = _options.MaxInFlight,
+    };
+
+    public ProducerConfig HeartbeatProducer() => new(Common(Source, "heartbeat"))
+    {
+        Acks = Acks.All,
+        LingerMs = 0,
+        MessageTimeoutMs = (int)Math.Max(5_000, _options.HeartbeatInterval.TotalMilliseconds * 5),
+    };
+
+    public AdminClientConfig Admin(DatacenterKafka kafka) => new(Common(kafka, "admin"));
+
+    private ClientConfig Common(DatacenterKafka kafka, string role)
+    {
+        var config = new ClientConfig
+        {
+            BootstrapServers = kafka.BootstrapServers,
+            ClientId = $"sidecar-replicator-{_options.InstanceId}-{role}",
+        };
+        foreach (var (key, value) in kafka.Client)
+        {
+            config.Set(key, value);
+        }
+
+        return config;
+    }
+}

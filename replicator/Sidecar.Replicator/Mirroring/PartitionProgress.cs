@@ -1,0 +1,53 @@
+using System.Diagnostics;
+using Confluent.Kafka;
+
+namespace Sidecar.Replicator.Mirroring;
+
+/// <summary>What one instance knows of a source partition it mirrors. Written by the consume loop
+/// and by delivery reports (the producer's thread), hence the atomics.</summary>
+internal sealed class PartitionProgress
+{
+    private long _lastAcked = -1;
+    private long _lastAckAt = Stopwatch.GetTimestamp();
+
+    public PartitionProgress(TopicPartition source, TopicPartition remote)
+    {
+        Source = source;
+        Remote = remote;
+    }
+
+    public TopicPartition Source { get; }
+
+    public TopicPartition Remote { get; }
+
+    /// <summary>Highest source offset the target has acknowledged.</summary>
+    public long LastAcked => Interlocked.Read(ref _lastAcked);
+
+    /// <summary>Set when a gap stopped this partition (policy Stop).</summary>
+    public string? Gap { get; set; }
+
+    public TimeSpan SinceLastAck => Stopwatch.GetElapsedTime(Interlocked.Read(ref _lastAckAt));
+
+    public void Acked(long sourceOffset)
+    {
+        long current;
+        do
+        {
+            current = Interlocked.Read(ref _lastAcked);
+            if (sourceOffset <= current)
+            {
+                break;
+            }
+        }
+        while (Interlocked.CompareExchange(ref _lastAcked, sourceOffset, current) != current);
+
+        Interlocked.Exchange(ref _lastAckAt, Stopwatch.GetTimestamp());
+    }
+
+    /// <summary>Starts over from a checkpoint (assignment or resync).</summary>
+    public void Reset(long lastAcked)
+    {
+        Interlocked.Exchange(ref _lastAcked, lastAcked);
+        Interlocked.Exchange(ref _lastAckAt, Stopwatch.GetTimestamp());
+    }
+}

@@ -1,0 +1,57 @@
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using Sidecar.Common.Kafka;
+using Sidecar.Replicator.Configuration;
+using Sidecar.Replicator.Health;
+using Sidecar.Replicator.Metrics;
+using Sidecar.Replicator.Mirroring;
+
+var builder = WebApplication.CreateSlimBuilder(args);
+if (string.IsNullOrEmpty(builder.Configuration["urls"]))
+{
+    builder.WebHost.UseUrls("http://127.0.0.1:5090");
+}
+
+builder.Logging.AddSimpleConsole(o =>
+{
+    o.SingleLine = true;
+    o.TimestampFormat = "HH:mm:ss.fff ";
+});
+builder.Services.AddOptions<ReplicatorOptions>().Bind(builder.Configuration.GetSection(ReplicatorOptions.Section));
+builder.Services.AddSingleton<IValidateOptions<ReplicatorOptions>, ReplicatorOptionsValidator>();
+builder.Services.AddSingleton<MirrorState>();
+builder.Services.AddSingleton<ReplicatorMetrics>();
+builder.Services.AddHostedService<MirrorService>();
+builder.Services.AddHealthChecks().AddCheck<MirrorHealthCheck>("mirror", tags: ["ready"]);
+builder.Services.AddOpenTelemetry()
+    .ConfigureResource(r => r.AddService("sidecar-replicator"))
+    .WithMetrics(m => m
+        .AddMeter(ReplicatorMetrics.MeterName)
+        .AddView("sidecar.replicator.latency", new ExplicitBucketHistogramConfiguration
+        {
+            Boundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+        })
+        .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
+
+var app = builder.Build();
+try
+{
+    _ = app.Services.GetRequiredService<IOptions<ReplicatorOptions>>().Value;
+}
+catch (OptionsValidationException e)
+{
+    await Console.Error.WriteLineAsync("Invalid configuration:" + Environment.NewLine + "  " + string.Join(Environment.NewLine + "  ", e.Failures));
+    return 2;
+}
+
+NativeKafka.EnsureLoaded();
+app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
+app.MapPrometheusScrapingEndpoint("/metrics");
+app.MapGet("/admin/status", (MirrorState state) => Results.Json(
+    state.Partitions.Values.Select(p => new PartitionStatus(p.Source.ToString(), p.Remote.ToString(), p.LastAcked, p.Gap, p.SinceLastAck.TotalSeconds)).ToList(),
+    StatusJsonContext.Default.ListPartitionStatus));
+await app.RunAsync();
+return 0;
