@@ -80,6 +80,13 @@ public sealed class TestKafka : IDisposable
         return records;
     }
 
+    /// <summary>Names of the topics the cluster holds.</summary>
+    public List<string> Topics()
+    {
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = _bootstrap }).Build();
+        return admin.GetMetadata(TimeSpan.FromSeconds(10)).Topics.Select(t => t.Topic).ToList();
+    }
+
     public void Dispose()
     {
         _producer.Flush(TimeSpan.FromSeconds(10));

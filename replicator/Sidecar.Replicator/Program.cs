@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Sidecar.Common.Health;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -48,7 +49,7 @@ catch (OptionsValidationException e)
 
 NativeKafka.EnsureLoaded();
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
+app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = HealthJson.WriteAsync });
 app.MapPrometheusScrapingEndpoint("/metrics");
 app.MapGet("/admin/status", (MirrorState state) => Results.Json(
     state.Partitions.Values.Select(p => new PartitionStatus(p.Source.ToString(), p.Remote.ToString(), p.LastAcked, p.Gap, p.SinceLastAck.TotalSeconds)).ToList(),

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Sidecar.Common.Health;
 using Sidecar.Node;
 using Sidecar.Node.Api;
 using Sidecar.Node.Configuration;
@@ -31,7 +32,7 @@ app.MapWriteEndpoints();
 app.MapReadEndpoints();
 app.MapAdminEndpoints();
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
+app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = HealthJson.WriteAsync });
 app.MapPrometheusScrapingEndpoint("/metrics");
 
 await app.RunAsync();

@@ -156,9 +156,11 @@ internal sealed class MirrorService : BackgroundService
         }
 
         _state.SourceHigh[tp2] = consumer.GetWatermarkOffsets(tp2).High.Value;
-        if (OriginHeaders.Read(record.Message.Headers) is { } origin && origin.Datacenter == _options.Target)
+        if (OriginHeaders.Read(record.Message.Headers) is not null)
         {
-            // Written in the target first: mirroring it back would make a loop.
+            // A record of the source's own topic never carries origin headers: this one was
+            // written elsewhere first (or forged to look so). Mirroring it could make a loop;
+            // the nodes of the source dead-letter it for the same reason.
             _metrics.LoopsRefused.Add(1);
             return;
         }
@@ -168,10 +170,7 @@ internal sealed class MirrorService : BackgroundService
         {
             foreach (var header in record.Message.Headers)
             {
-                if (!header.Key.StartsWith("sc-origin-", StringComparison.Ordinal))
-                {
-                    headers.Add(header.Key, header.GetValueBytes());
-                }
+                headers.Add(header.Key, header.GetValueBytes());
             }
         }
 

@@ -50,7 +50,9 @@ internal sealed class RemoteTopics : IDisposable
     /// <summary>Partition count of a topic in the target, 0 when it does not exist.</summary>
     public int Partitions(string topic)
     {
-        var metadata = _admin.GetMetadata(topic, TimeSpan.FromSeconds(5));
+        // Ask for all topics: a metadata request naming the topic may auto-create it on the
+        // broker, with the broker's default partition count instead of the source's.
+        var metadata = _admin.GetMetadata(TimeSpan.FromSeconds(5));
         var t = metadata.Topics.FirstOrDefault(x => x.Topic == topic);
         return t is null || t.Error.IsError ? 0 : t.Partitions.Count;
     }

@@ -55,6 +55,13 @@ internal sealed class RecordDecoder
         OriginPosition origin;
         if (record.Topic == _updatesTopic)
         {
+            if (OriginHeaders.Read(record.Message.Headers) is { } claimed)
+            {
+                // Only mirrors carry origin headers; the replicator refuses to mirror such a
+                // record too, so no datacenter applies it and they stay equal.
+                return Dead(record, $"record in the local topic carries origin headers (from {claimed.Datacenter})");
+            }
+
             origin = new OriginPosition(_localDc, record.Partition.Value, record.Offset.Value);
         }
         else

@@ -1,0 +1,121 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Sidecar.Testing;
+
+namespace Sidecar.Replicator.Tests;
+
+/// <summary>
+/// Two datacenters on loopback: each its own Kafka (mock cluster host process) and node; the
+/// replicators are started by each test as it needs them.
+/// </summary>
+internal sealed class TwoDatacenters : IAsyncDisposable
+{
+    private readonly TempDir _dir = new();
+    private readonly List<ReplicatorProcess> _replicators = [];
+
+    private TwoDatacenters(KafkaMockProcess kafkaA, KafkaMockProcess kafkaB)
+    {
+        KafkaA = kafkaA;
+        KafkaB = kafkaB;
+    }
+
+    public KafkaMockProcess KafkaA { get; }
+
+    public KafkaMockProcess KafkaB { get; }
+
+    public NodeProcess NodeA { get; private set; } = null!;
+
+    public NodeProcess NodeB { get; private set; } = null!;
+
+    public static async Task<TwoDatacenters> StartAsync(int partitions = 4, bool nodes = true)
+    {
+        var kafkaA = await KafkaMockProcess.StartAsync($"updates:{partitions}", $"updates.dlq:{partitions}");
+        var kafkaB = await KafkaMockProcess.StartAsync($"updates:{partitions}", $"updates.dlq:{partitions}");
+        var dcs = new TwoDatacenters(kafkaA, kafkaB);
+        if (nodes)
+        {
+            dcs.NodeA = await NodeProcess.StartAsync(dcs._dir.Sub("a"), kafkaA.BootstrapServers, "dc-a", "a1");
+            dcs.NodeB = await NodeProcess.StartAsync(dcs._dir.Sub("b"), kafkaB.BootstrapServers, "dc-b", "b1");
+        }
+
+        return dcs;
+    }
+
+    public async Task<ReplicatorProcess> ReplicateAsync(string id, string source, string target, params string[] extra)
+    {
+        var replicator = await ReplicatorProcess.StartAsync(id, source, source == "dc-a" ? KafkaA : KafkaB, target, target == "dc-a" ? KafkaA : KafkaB, extra);
+        _replicators.Add(replicator);
+        return replicator;
+    }
+
+    /// <summary>Waits until both nodes hold identical state, and it stays so for a moment.</summary>
+    public async Task<string> WaitConvergedAsync(TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        string? last = null;
+        var stableSince = DateTime.MaxValue;
+        while (DateTime.UtcNow < deadline)
+        {
+            var a = await NodeA.DigestAsync();
+            var b = await NodeB.DigestAsync();
+            if (a == b && a == last)
+            {
+                if (DateTime.UtcNow - stableSince > TimeSpan.FromSeconds(2))
+                {
+                    return a;
+                }
+            }
+            else
+            {
+                stableSince = a == b ? DateTime.UtcNow : DateTime.MaxValue;
+            }
+
+            last = a == b ? a : null;
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException($"nodes did not converge: {await NodeA.DigestAsync()} vs {await NodeB.DigestAsync()}");
+    }
+
+    public static async Task<long> CounterAsync(NodeProcess node, string user, string counter)
+    {
+        var response = await node.Http.GetAsync($"/v1/users/{user}");
+        if (!response.IsSuccessStatusCode)
+        {
+            return 0;
+        }
+
+        var json = await response.Content.ReadFromJsonAsync<JsonElement>();
+        return json.GetProperty("counters").TryGetProperty(counter, out var value) ? value.GetInt64() : 0;
+    }
+
+    public static async Task<double> MetricAsync(HttpClient http, string name)
+    {
+        var text = await http.GetStringAsync("/metrics");
+        return text.Split('\n')
+            .Where(l => l.StartsWith(name, StringComparison.Ordinal) && (l.Length == name.Length || l[name.Length] is ' ' or '{'))
+            .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var replicator in _replicators)
+        {
+            await replicator.DisposeAsync();
+        }
+
+        if (NodeA is not null)
+        {
+            await NodeA.DisposeAsync();
+        }
+
+        if (NodeB is not null)
+        {
+            await NodeB.DisposeAsync();
+        }
+
+        await KafkaA.DisposeAsync();
+        await KafkaB.DisposeAsync();
+        _dir.Dispose();
+    }
+}
