@@ -65,7 +65,14 @@ public sealed class TestKafka : IDisposable
             EnableAutoCommit = false,
             FetchWaitMaxMs = 10,
         }).Build();
-        consumer.Subscribe(topic);
+        // Assigned, not subscribed: no group join to wait for, which against the mock cluster can
+        // take seconds and make a short read come back empty.
+        using (var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = _bootstrap }).Build())
+        {
+            var partitions = admin.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics.Single().Partitions;
+            consumer.Assign(partitions.Select(p => new TopicPartitionOffset(topic, p.PartitionId, Offset.Beginning)));
+        }
+
         var records = new List<ConsumeResult<byte[], byte[]>>();
         var deadline = DateTime.UtcNow + timeout;
         while (records.Count < count && DateTime.UtcNow < deadline)
@@ -76,7 +83,6 @@ public sealed class TestKafka : IDisposable
             }
         }
 
-        consumer.Close();
         return records;
     }
 

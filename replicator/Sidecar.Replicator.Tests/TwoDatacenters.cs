@@ -89,13 +89,7 @@ internal sealed class TwoDatacenters : IAsyncDisposable
         return json.GetProperty("counters").TryGetProperty(counter, out var value) ? value.GetInt64() : 0;
     }
 
-    public static async Task<double> MetricAsync(HttpClient http, string name)
-    {
-        var text = await http.GetStringAsync("/metrics");
-        return text.Split('\n')
-            .Where(l => l.StartsWith(name, StringComparison.Ordinal) && (l.Length == name.Length || l[name.Length] is ' ' or '{'))
-            .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
-    }
+    public static Task<double> MetricAsync(HttpClient http, string name) => PrometheusText.SumAsync(http, name);
 
     public async ValueTask DisposeAsync()
     {

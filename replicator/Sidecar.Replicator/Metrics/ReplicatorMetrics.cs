@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Sidecar.Common.Metrics;
 using Sidecar.Replicator.Mirroring;
 
 namespace Sidecar.Replicator.Metrics;
@@ -13,7 +14,7 @@ internal sealed class ReplicatorMetrics
         var meter = meters.Create(MeterName);
         Records = meter.CreateCounter<long>("sidecar.replicator.records", "{record}", "Records mirrored and acknowledged by the target.");
         Bytes = meter.CreateCounter<long>("sidecar.replicator.bytes", "By", "Key and value bytes mirrored and acknowledged.");
-        Latency = meter.CreateHistogram<double>("sidecar.replicator.latency", "s", "From the record's origin timestamp to the target's acknowledgement.");
+        Latency = meter.CreateHistogram<double>("sidecar.replicator.latency", "s", "From the record's origin timestamp to the target's acknowledgement.", tags: null, advice: LatencyBuckets.Seconds);
         Gaps = meter.CreateCounter<long>("sidecar.replicator.gaps", "{gap}", "Partitions whose checkpoint the source no longer holds.");
         LoopsRefused = meter.CreateCounter<long>("sidecar.replicator.loops_refused", "{record}", "Records not mirrored because their origin is the target.");
         Resyncs = meter.CreateCounter<long>("sidecar.replicator.resyncs", "{resync}", "Restarts from the checkpoints after a failed delivery.");

@@ -1,6 +1,8 @@
 using Confluent.Kafka;
 using RocksDbSharp;
+using Google.Protobuf;
 using Sidecar.Common.Clocks;
+using Sidecar.Common.Envelope;
 using Sidecar.Node.Merge;
 using Sidecar.Node.State;
 using Sidecar.Node.Storage;
@@ -20,6 +22,10 @@ internal sealed class BatchApplier
     private readonly HybridLogicalClock _clock;
     private readonly WriteOptions _writeOptions;
 
+    // Reused by every batch (batches are applied one at a time): a new one per batch would be a
+    // large-object allocation, and those trigger full collections.
+    private readonly Dictionary<string, PendingUser> _users = new(StringComparer.Ordinal);
+
     public BatchApplier(int listCap, bool syncWrites, HybridLogicalClock clock)
     {
         _listCap = listCap;
@@ -30,11 +36,14 @@ internal sealed class BatchApplier
     public BatchResult Apply(StoreVersion version, IReadOnlyList<DecodedRecord> records)
     {
         var db = version.Db;
-        var users = new Dictionary<string, (byte[] Key, UserState State)>(StringComparer.Ordinal);
+        var users = _users;
+        users.Clear();
         var origins = new Dictionary<(string Dc, int Partition), long>();
         var positions = new Dictionary<TopicPartition, long>();
         int applied = 0, duplicates = 0;
 
+        // In record order: which records are new (origin offset above the stored one), grouped by
+        // user so that each user's updates stay in order.
         foreach (var record in records)
         {
             positions[record.Record.TopicPartition] = record.Record.Offset.Value + 1;
@@ -58,12 +67,11 @@ internal sealed class BatchApplier
 
             if (!users.TryGetValue(envelope.UserId, out var user))
             {
-                var key = StoreKeys.User(envelope.UserId);
-                user = (key, UserStore.Read(db, key) ?? new UserState());
+                user = new PendingUser(StoreKeys.User(envelope.UserId));
                 users[envelope.UserId] = user;
             }
 
-            UpdateApplier.Apply(user.State, envelope, record.Origin, _listCap);
+            user.Updates.Add((envelope, record.Origin));
             foreach (var op in envelope.Ops)
             {
                 _clock.Observe(op.Hlc);
@@ -73,10 +81,24 @@ internal sealed class BatchApplier
             applied++;
         }
 
-        using var batch = new WriteBatch();
-        foreach (var (key, state) in users.Values)
+        // Users are independent: a large batch (catching up) is merged on every core; a small one
+        // (streaming) on this thread, so that it does not take pool threads from request serving.
+        if (users.Count >= ParallelFrom)
         {
-            UserStore.Write(batch, key, state);
+            Parallel.ForEach(users.Values, ParallelOptions, user => Merge(db, user));
+        }
+        else
+        {
+            foreach (var user in users.Values)
+            {
+                Merge(db, user);
+            }
+        }
+
+        using var batch = new WriteBatch();
+        foreach (var user in users.Values)
+        {
+            batch.Put(user.Key, user.Encoded!);
         }
 
         foreach (var ((dc, partition), offset) in origins)
@@ -91,6 +113,30 @@ internal sealed class BatchApplier
 
         db.Write(batch, _writeOptions);
         return new BatchResult(applied, duplicates, positions);
+    }
+
+    private void Merge(RocksDb db, PendingUser user)
+    {
+        var state = UserStore.Read(db, user.Key) ?? new UserState();
+        foreach (var (envelope, origin) in user.Updates)
+        {
+            UpdateApplier.Apply(state, envelope, origin, _listCap);
+        }
+
+        user.Encoded = state.ToByteArray();
+    }
+
+    private const int ParallelFrom = 1000;
+
+    private static readonly ParallelOptions ParallelOptions = new() { MaxDegreeOfParallelism = Environment.ProcessorCount };
+
+    private sealed class PendingUser(byte[] key)
+    {
+        public byte[] Key { get; } = key;
+
+        public List<(UpdateEnvelope Envelope, Sidecar.Common.Kafka.OriginPosition Origin)> Updates { get; } = [];
+
+        public byte[]? Encoded { get; set; }
     }
 }
 

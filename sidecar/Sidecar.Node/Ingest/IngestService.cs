@@ -75,7 +75,14 @@ internal sealed class IngestService : BackgroundService
             .SetLogHandler(KafkaLog.To<IAdminClient>(_logger)).Build();
         var nextDiscovery = Stopwatch.GetTimestamp();
         var nextLag = nextDiscovery;
+        // Two batch buffers, reused: allocating a new one per batch would churn the large
+        // object heap (a batch is bigger than 85 KB) and trigger a full collection every few batches.
         var batch = new List<DecodedRecord>(_options.MaxBatch);
+        var spare = new List<DecodedRecord>(_options.MaxBatch);
+        // One batch is applied while the next is consumed and decoded (two stages, two cores);
+        // batches still apply strictly one after the other, in order.
+        Task applying = Task.CompletedTask;
+        var failed = false;
 
         try
         {
@@ -90,7 +97,10 @@ internal sealed class IngestService : BackgroundService
                 Poll(consumer, batch);
                 if (batch.Count > 0)
                 {
-                    Process(batch, stop);
+                    applying.GetAwaiter().GetResult();
+                    var ready = batch;
+                    applying = Task.Run(() => Process(ready, stop), CancellationToken.None);
+                    (batch, spare) = (spare, batch);
                     batch.Clear();
                 }
 
@@ -107,11 +117,25 @@ internal sealed class IngestService : BackgroundService
         }
         catch (Exception e)
         {
+            failed = true;
             _logger.LogCritical(e, "Ingest failed; stopping the node so that it restarts from its last applied batch");
             throw;
         }
         finally
         {
+            // The batch in flight completes or throws; either way the store stays consistent.
+            try
+            {
+                applying.GetAwaiter().GetResult();
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            catch (Exception) when (failed)
+            {
+                // Already reported: it is what stopped the loop.
+            }
+
             _status.CaughtUp = false;
             consumer.Close();
         }
@@ -151,6 +175,20 @@ internal sealed class IngestService : BackgroundService
         _metrics.Applied.Add(result.Applied);
         _metrics.Duplicates.Add(result.Duplicates);
         _metrics.BatchDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
+        RecordFreshness(batch);
+    }
+
+    private void RecordFreshness(List<DecodedRecord> batch)
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        foreach (var record in batch)
+        {
+            if (record.Envelope is not null && record.Record.Message.Timestamp.Type != TimestampType.NotAvailable)
+            {
+                var seconds = Math.Max(0, now - record.Record.Message.Timestamp.UnixTimestampMs) / 1000.0;
+                _metrics.Freshness.Record(seconds, new KeyValuePair<string, object?>("origin", record.Origin.Datacenter));
+            }
+        }
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Sidecar.Common.Metrics;
 
 namespace Sidecar.Node.Metrics;
 
@@ -14,7 +15,11 @@ internal sealed class NodeMetrics
         Duplicates = meter.CreateCounter<long>("sidecar.updates.duplicates", "{update}", "Records skipped because their origin offset was already applied.");
         DeadLetters = meter.CreateCounter<long>("sidecar.updates.dead_letters", "{record}", "Records sent to the dead-letter topic.");
         Produced = meter.CreateCounter<long>("sidecar.updates.produced", "{update}", "Writes accepted and produced to the local updates topic.");
-        BatchDuration = meter.CreateHistogram<double>("sidecar.ingest.batch.duration", "s", "Time to apply one batch to RocksDB.");
+        BatchDuration = meter.CreateHistogram<double>("sidecar.ingest.batch.duration", "s", "Time to apply one batch to RocksDB.",
+            tags: null, advice: LatencyBuckets.Seconds);
+        Freshness = meter.CreateHistogram<double>("sidecar.ingest.freshness", "s",
+            "From a record's creation in its origin datacenter's Kafka to the end of the batch that applied it here (tag origin).",
+            tags: null, advice: LatencyBuckets.Seconds);
         meter.CreateObservableGauge("sidecar.ingest.lag", () => Lag, "{record}", "Records in the assigned partitions not yet applied.");
 
         // Export zeros from the start: an absent series and a zero one mean different things to alerts.
@@ -33,6 +38,9 @@ internal sealed class NodeMetrics
     public Counter<long> Produced { get; }
 
     public Histogram<double> BatchDuration { get; }
+
+    /// <summary>Event-to-serving time; across datacenters it includes the clocks' skew.</summary>
+    public Histogram<double> Freshness { get; }
 
     /// <summary>Last measured consumer lag, in records.</summary>
     public long Lag { get; set; }

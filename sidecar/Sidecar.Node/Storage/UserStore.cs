@@ -13,8 +13,6 @@ internal static class UserStore
 
     public static UserState? Read(RocksDb db, byte[] userKey) => db.Get(userKey, StateDeserializer);
 
-    public static void Write(WriteBatch batch, byte[] userKey, UserState state) => batch.Put(userKey, state.ToByteArray());
-
     public static long? ReadInt64(RocksDb db, byte[] key) => StoreKeys.ReadInt64(db.Get(key));
 
     private sealed class UserStateDeserializer : ISpanDeserializer<UserState>

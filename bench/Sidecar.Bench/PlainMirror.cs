@@ -1,0 +1,79 @@
+using System.Diagnostics;
+using Confluent.Kafka;
+
+namespace Sidecar.Bench;
+
+/// <summary>
+/// The comparison for the replicator's throughput: the simplest consume+produce loop written
+/// with the same client and the same producer settings (idempotent, acks=all, lz4, linger 2 ms),
+/// same partition, headers copied; no checkpoints, no origin headers, no backpressure.
+/// </summary>
+internal static class PlainMirror
+{
+    /// <summary>Copies <paramref name="records"/> records and returns the seconds from the first acknowledgement to the last.</summary>
+    public static double Copy(string sourceBootstrap, string topic, int partitions, string targetBootstrap, string targetTopic, int records)
+    {
+        using var consumer = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig
+        {
+            BootstrapServers = sourceBootstrap,
+            GroupId = "plain-mirror-" + Guid.NewGuid().ToString("n"),
+            EnableAutoCommit = false,
+            FetchWaitMaxMs = 10,
+            QueuedMaxMessagesKbytes = 16 * 1024,
+        }).Build();
+        consumer.Assign(Enumerable.Range(0, partitions).Select(p => new TopicPartitionOffset(topic, p, Offset.Beginning)));
+        using var producer = new ProducerBuilder<byte[], byte[]>(new ProducerConfig
+        {
+            BootstrapServers = targetBootstrap,
+            Acks = Acks.All,
+            EnableIdempotence = true,
+            LingerMs = 2,
+            CompressionType = CompressionType.Lz4,
+            QueueBufferingMaxMessages = 100_000,
+        }).Build();
+
+        long acked = 0;
+        long firstAck = 0;
+        long lastAck = 0;
+        for (var consumed = 0; consumed < records;)
+        {
+            if (consumer.Consume(TimeSpan.FromMilliseconds(100)) is not { } record)
+            {
+                continue;
+            }
+
+            var message = new Message<byte[], byte[]> { Key = record.Message.Key, Value = record.Message.Value, Headers = record.Message.Headers, Timestamp = record.Message.Timestamp };
+            while (true)
+            {
+                try
+                {
+                    producer.Produce(new TopicPartition(targetTopic, record.Partition), message, r =>
+                    {
+                        if (!r.Error.IsError)
+                        {
+                            var now = Stopwatch.GetTimestamp();
+                            Interlocked.CompareExchange(ref firstAck, now, 0);
+                            Interlocked.Exchange(ref lastAck, now);
+                            Interlocked.Increment(ref acked);
+                        }
+                    });
+                    break;
+                }
+                catch (ProduceException<byte[], byte[]> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
+                {
+                    producer.Poll(TimeSpan.FromMilliseconds(10));
+                }
+            }
+
+            consumed++;
+        }
+
+        producer.Flush(TimeSpan.FromMinutes(2));
+        if (Interlocked.Read(ref acked) < records)
+        {
+            throw new InvalidOperationException($"plain mirror: only {acked} of {records} acknowledged");
+        }
+
+        return Stopwatch.GetElapsedTime(firstAck, lastAck).TotalSeconds;
+    }
+}

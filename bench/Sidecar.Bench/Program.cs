@@ -1,0 +1,27 @@
+using Sidecar.Bench;
+using Sidecar.Common.Kafka;
+
+// Usage: Sidecar.Bench <node-get|ingest|replication|bare> [options]; see bench/README.md.
+NativeKafka.EnsureLoaded();
+var command = args.FirstOrDefault() ?? "";
+var options = BenchArgs.Parse(args.Skip(1));
+switch (command)
+{
+    case "node-get":
+        await NodeGetBench.RunAsync(options);
+        break;
+    case "ingest":
+        await IngestBench.RunAsync(options);
+        break;
+    case "replication":
+        await ReplicationBench.RunAsync(options);
+        break;
+    case "bare":
+        await BareKestrel.ServeAsync(options);
+        break;
+    default:
+        Console.Error.WriteLine("usage: Sidecar.Bench <node-get|ingest|replication> [--name value ...]");
+        return 2;
+}
+
+return 0;

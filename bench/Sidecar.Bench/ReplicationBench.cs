@@ -1,0 +1,144 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text;
+using Sidecar.Testing;
+
+namespace Sidecar.Bench;
+
+/// <summary>
+/// Replication in one run: the replicator's throughput from a backlog next to a plain
+/// consume+produce loop, then the latency from a write accepted by a dc-a node to the update
+/// being readable on a dc-b node while a feeder writes into dc-a at a steady rate.
+/// </summary>
+internal static class ReplicationBench
+{
+    public static async Task RunAsync(BenchArgs args)
+    {
+        await ThroughputAsync(args.Int("records", 300_000), args.Int("partitions", 8), args.Int("rounds", 2));
+        await LatencyAsync(args.Int("rate", 5_000), args.Int("seconds", 30));
+    }
+
+    private static async Task ThroughputAsync(int records, int partitions, int rounds)
+    {
+        await using var source = await KafkaMockProcess.StartAsync($"updates:{partitions}");
+        using (var seed = new TestKafka(source.BootstrapServers))
+        {
+            seed.ProduceMany("updates", Enumerable.Range(0, records).Select(n =>
+                Envelopes.Stamped("dc-a", $"r-{n}", $"user-{n % 50_000}", 2_000_000 + (ulong)n, [Documents.Padded(n, 200)])));
+        }
+
+        Report.Header($"Mirroring a backlog of {records:N0} records of about 200 bytes, {partitions} partitions, into another Kafka",
+            "round", "plain consume+produce loop, records/s", "replicator, records/s", "replicator vs plain");
+        var plainRates = new List<double>();
+        var replicatorRates = new List<double>();
+        for (var round = 1; round <= rounds; round++)
+        {
+            await using var target = await KafkaMockProcess.StartAsync($"plain.updates:{partitions}");
+            var plain = records / PlainMirror.Copy(source.BootstrapServers, "updates", partitions, target.BootstrapServers, "plain.updates", records);
+            var mirrored = records / await ReplicatorSecondsAsync(source, target, records);
+            plainRates.Add(plain);
+            replicatorRates.Add(mirrored);
+            Report.Row(round, plain, mirrored, $"{mirrored / plain:0.00}x");
+        }
+
+        Report.Row("median", Report.Percentile(plainRates, 0.5), Report.Percentile(replicatorRates, 0.5),
+            $"{Report.Percentile(replicatorRates, 0.5) / Report.Percentile(plainRates, 0.5):0.00}x");
+    }
+
+    /// <summary>Seconds from the replicator's first acknowledged record to the backlog's last.</summary>
+    private static async Task<double> ReplicatorSecondsAsync(KafkaMockProcess source, KafkaMockProcess target, int records)
+    {
+        await using var replicator = await ReplicatorProcess.StartAsync("bench", "dc-a", source, "dc-b", target);
+        var clock = Stopwatch.StartNew();
+        double first = 0;
+        while (true)
+        {
+            var done = await PrometheusText.SumAsync(replicator.Http, "sidecar_replicator_records_total");
+            if (done > 0 && first == 0)
+            {
+                first = clock.Elapsed.TotalSeconds;
+            }
+
+            if (done >= records)
+            {
+                return clock.Elapsed.TotalSeconds - first;
+            }
+
+            if (clock.Elapsed > TimeSpan.FromMinutes(5))
+            {
+                throw new TimeoutException($"replicator mirrored only {done} of {records}");
+            }
+
+            await Task.Delay(20);
+        }
+    }
+
+    private static async Task LatencyAsync(int rate, int seconds)
+    {
+        using var dir = new TempDir();
+        await using var kafkaA = await KafkaMockProcess.StartAsync("updates:8", "updates.dlq:8");
+        await using var kafkaB = await KafkaMockProcess.StartAsync("updates:8", "updates.dlq:8");
+        await using var nodeA = await NodeProcess.StartAsync(dir.Sub("a"), kafkaA.BootstrapServers, "dc-a", "a1");
+        await using var nodeB = await NodeProcess.StartAsync(dir.Sub("b"), kafkaB.BootstrapServers, "dc-b", "b1");
+        await using var replicator = await ReplicatorProcess.StartAsync("ab", "dc-a", kafkaA, "dc-b", kafkaB);
+
+        var probes = new List<double>();
+        var accepts = new List<double>();
+        await using (var feeder = Feeder.Start(kafkaA.BootstrapServers, "updates", rate, n =>
+            Envelopes.Stamped("dc-a", $"feed-{n}", $"user-{n % 50_000}", 2_000_000 + ((ulong)n * 4), Documents.Touch(n))))
+        {
+            await Task.Delay(TimeSpan.FromSeconds(5));
+            var until = Stopwatch.StartNew();
+            for (var i = 0; until.Elapsed < TimeSpan.FromSeconds(seconds); i++)
+            {
+                var (accepted, visible) = await ProbeAsync(nodeA, nodeB, $"probe-{i}");
+                accepts.Add(accepted);
+                probes.Add(visible);
+                await Task.Delay(20);
+            }
+
+            Report.Note($"feeder produced {feeder.Produced} in dc-a, failed {feeder.Failed}");
+        }
+
+        var text = await nodeB.Http.GetStringAsync("/metrics");
+        var mirrored = await replicator.Http.GetStringAsync("/metrics");
+        Report.Header($"Write in dc-a visible on a dc-b node, feeder at {rate:N0} updates/s into dc-a, {seconds} s",
+            "measure", "samples", "p50 ms", "p99 ms");
+        Report.Row("probe: POST to dc-a node sent → field readable on dc-b node", probes.Count, Report.Percentile(probes, 0.5), Report.Percentile(probes, 0.99));
+        Report.Row("probe: POST sent → 202 from dc-a node (accepted)", accepts.Count, Report.Percentile(accepts, 0.5), Report.Percentile(accepts, 0.99));
+        Report.Row("every update: origin record time → applied on dc-b node (histogram)", PrometheusText.Sum(text, "sidecar_ingest_freshness_seconds_count", "origin=\"dc-a\""),
+            PrometheusText.Quantile(text, "sidecar_ingest_freshness_seconds", 0.5, "origin=\"dc-a\"") * 1000,
+            PrometheusText.Quantile(text, "sidecar_ingest_freshness_seconds", 0.99, "origin=\"dc-a\"") * 1000);
+        Report.Row("every update: origin record time → acknowledged by dc-b Kafka (replicator histogram)", PrometheusText.Sum(mirrored, "sidecar_replicator_latency_seconds_count"),
+            PrometheusText.Quantile(mirrored, "sidecar_replicator_latency_seconds", 0.5) * 1000,
+            PrometheusText.Quantile(mirrored, "sidecar_replicator_latency_seconds", 0.99) * 1000);
+    }
+
+    /// <summary>Sets a field through the dc-a node and polls the dc-b node until it reads it.</summary>
+    private static async Task<(double AcceptedMs, double VisibleMs)> ProbeAsync(NodeProcess a, NodeProcess b, string user)
+    {
+        var started = Stopwatch.GetTimestamp();
+        using (var response = await a.Http.PostAsync($"/v1/users/{user}/updates",
+            new StringContent("""{"ops":[{"op":"set","field":"p","value":1}]}""", Encoding.UTF8, "application/json")))
+        {
+            response.EnsureSuccessStatusCode();
+        }
+
+        var accepted = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        while (true)
+        {
+            using var read = await b.Http.GetAsync($"/v1/users/{user}/fields/p");
+            if (read.IsSuccessStatusCode)
+            {
+                return (accepted, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            }
+
+            if (Stopwatch.GetElapsedTime(started) > TimeSpan.FromSeconds(30))
+            {
+                throw new TimeoutException($"{user} never became visible on the dc-b node");
+            }
+
+            await Task.Delay(1);
+        }
+    }
+}

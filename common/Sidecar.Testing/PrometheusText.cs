@@ -1,0 +1,72 @@
+using System.Globalization;
+
+namespace Sidecar.Testing;
+
+/// <summary>Reads values out of a process's Prometheus text exposition (/metrics).</summary>
+public static class PrometheusText
+{
+    /// <summary>The sum of every series of <paramref name="name"/> (all label sets) whose labels contain <paramref name="labels"/>.</summary>
+    public static async Task<double> SumAsync(HttpClient http, string name, string labels = "") =>
+        Sum(await http.GetStringAsync("/metrics"), name, labels);
+
+    public static double Sum(string text, string name, string labels = "") =>
+        Series(text, name, labels).Sum(s => s.Value);
+
+    /// <summary>
+    /// A quantile estimated from a histogram's cumulative buckets (linear inside the bucket, as
+    /// Prometheus' histogram_quantile does); NaN when the histogram is empty.
+    /// </summary>
+    public static double Quantile(string text, string histogram, double q, string labels = "")
+    {
+        var buckets = Series(text, histogram + "_bucket", labels)
+            .GroupBy(s => Le(s.Labels))
+            .Select(g => (Le: g.Key, Count: g.Sum(s => s.Value)))
+            .OrderBy(b => b.Le)
+            .ToList();
+        if (buckets.Count == 0 || buckets[^1].Count == 0)
+        {
+            return double.NaN;
+        }
+
+        var rank = q * buckets[^1].Count;
+        var (lowerLe, lowerCount) = (0.0, 0.0);
+        foreach (var (le, count) in buckets)
+        {
+            if (count >= rank)
+            {
+                return double.IsPositiveInfinity(le) ? lowerLe : lowerLe + ((le - lowerLe) * (rank - lowerCount) / Math.Max(1, count - lowerCount));
+            }
+
+            (lowerLe, lowerCount) = (le, count);
+        }
+
+        return lowerLe;
+    }
+
+    private static IEnumerable<(string Labels, double Value)> Series(string text, string name, string labels)
+    {
+        foreach (var line in text.Split('\n'))
+        {
+            if (!line.StartsWith(name, StringComparison.Ordinal) || line.Length == name.Length || line[name.Length] is not (' ' or '{'))
+            {
+                continue;
+            }
+
+            var space = line.LastIndexOf(' ');
+            var head = line[..space];
+            if (labels.Length > 0 && !head.Contains(labels, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            yield return (head, double.Parse(line[(space + 1)..], CultureInfo.InvariantCulture));
+        }
+    }
+
+    private static double Le(string labels)
+    {
+        var start = labels.IndexOf("le=\"", StringComparison.Ordinal) + 4;
+        var value = labels[start..labels.IndexOf('"', start)];
+        return value == "+Inf" ? double.PositiveInfinity : double.Parse(value, CultureInfo.InvariantCulture);
+    }
+}
