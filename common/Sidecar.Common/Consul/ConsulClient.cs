@@ -2,7 +2,7 @@ namespace Sidecar.Common.Consul;
 
 /// <summary>
 /// A typed client over Consul's HTTP API (no NuGet client exists): KV with CAS and session locks,
-/// sessions, transactions, agent services and TTL checks, health, status, and blocking watches.
+/// sessions, transactions, agent services and TTL checks, health, status, catalog datacenters, and blocking watches.
 /// Thread-safe; one per agent address. Reads and idempotent calls are retried with backoff;
 /// CAS and lock writes and transactions never are.
 /// </summary>
@@ -28,6 +28,7 @@ public sealed class ConsulClient : IDisposable
         Agent = new AgentEndpoint(_http);
         Health = new HealthEndpoint(_http);
         Status = new StatusEndpoint(_http);
+        Catalog = new CatalogEndpoint(_http);
     }
 
     public ConsulClientOptions Options => _http.Options;
@@ -43,6 +44,8 @@ public sealed class ConsulClient : IDisposable
     public HealthEndpoint Health { get; }
 
     public StatusEndpoint Status { get; }
+
+    public CatalogEndpoint Catalog { get; }
 
     public void Dispose() => _http.Dispose();
 }
