@@ -55,6 +55,20 @@ public sealed class SessionTests(ConsulFixture consul)
     }
 
     [Fact]
+    public async Task Keep_alive_renews_until_the_session_is_lost()
+    {
+        var session = await _client.Sessions.CreateAsync(new SessionRequest { Ttl = TimeSpan.FromSeconds(30) });
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var keepAlive = _client.Sessions.KeepAliveAsync(session, TimeSpan.FromMilliseconds(100), cancellationToken: cts.Token);
+        await Task.Delay(500);
+        Assert.False(keepAlive.IsCompleted, "keep-alive ended while the session was alive");
+
+        await _client.Sessions.DestroyAsync(session);
+
+        Assert.False(await keepAlive);
+    }
+
+    [Fact]
     public async Task A_delete_behavior_session_removes_its_keys_when_it_ends()
     {
         var key = Prefix() + "ephemeral";
