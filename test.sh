@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the solution and runs every test suite against real parts (RocksDB, librdkafka's mock
-# cluster in its own process, Kestrel on loopback). Ends with one line: "N passed, N failed".
+# cluster in its own process, a Consul dev agent, Kestrel on loopback). Ends with one line:
+# "N passed, N failed".
 # Exits non-zero if any test failed, a suite crashed, or no test ran.
 set -uo pipefail
 cd "$(dirname "$0")"
@@ -9,6 +10,16 @@ configuration="${CONFIGURATION:-Release}"
 results="$PWD/.test-results"
 rm -rf "$results"
 mkdir -p "$results"
+
+echo "== consul"
+# The Consul suites run a real agent: find or fetch its binary once for every suite.
+if ! consul_bin="$(tools/consul/ensure-consul.sh | tail -n 1)" || [ ! -x "$consul_bin" ]; then
+  echo "no consul binary: tools/consul/ensure-consul.sh failed (see above)"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+export SIDECAR_CONSUL_BIN="$consul_bin"
+echo "$SIDECAR_CONSUL_BIN"
 
 echo "== build ($configuration)"
 if ! dotnet build Sidecar.sln -c "$configuration" -nologo -clp:ErrorsOnly; then

@@ -6,7 +6,7 @@ using System.Runtime.InteropServices;
 namespace Sidecar.Testing;
 
 /// <summary>
-/// A real child process (dotnet program) with its output kept for failure messages. Stopped by
+/// A real child process (a dotnet program or any other) with its output kept for failure messages. Stopped by
 /// PID only: SIGTERM for a graceful stop, SIGKILL for a crash.
 /// </summary>
 public sealed partial class ChildProcess : IAsyncDisposable
@@ -30,16 +30,19 @@ public sealed partial class ChildProcess : IAsyncDisposable
 
     public event Action<string>? Line;
 
-    public static ChildProcess StartDotnet(string name, string dll, IEnumerable<string> args, IDictionary<string, string>? env = null, Action<string>? onLine = null)
+    public static ChildProcess StartDotnet(string name, string dll, IEnumerable<string> args, IDictionary<string, string>? env = null, Action<string>? onLine = null) =>
+        Start(name, "dotnet", [dll, .. args], Path.GetDirectoryName(dll)!, env, onLine);
+
+    /// <summary>Starts any program (by path, or by name on PATH).</summary>
+    public static ChildProcess Start(string name, string program, IEnumerable<string> args, string workingDirectory, IDictionary<string, string>? env = null, Action<string>? onLine = null)
     {
-        var info = new ProcessStartInfo("dotnet")
+        var info = new ProcessStartInfo(program)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = Path.GetDirectoryName(dll)!,
+            WorkingDirectory = workingDirectory,
         };
-        info.ArgumentList.Add(dll);
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);
