@@ -12,7 +12,7 @@ internal static class Documents
         var ops = new List<Op>();
         for (var f = 0; f < 8; f++)
         {
-            ops.Add(Envelopes.Set($"pref{f}", $"\"{new string((char)('a' + f), 60)}-{user}\""));
+            ops.Add(Envelopes.Set($"pref{f}", $"\"{new string((char)('a' + f), 84)}-{user}\""));
         }
 
         for (var i = 0; i < 10; i++)

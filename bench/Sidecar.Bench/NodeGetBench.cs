@@ -50,30 +50,35 @@ internal static class NodeGetBench
         await WrkResult.RunAsync(node.Url, 5, connections, 2, script);
 
         Report.Header($"GET of a {body.Length}-byte document, wrk -t2 -c{connections} -d{seconds}s, {users:N0} users",
-            "target", "updates applied/s during the run", "req/s", "p50 ms", "p99 ms", "errors", "req/s vs bare Kestrel");
+            "target", "updates applied/s during the run", "req/s", "p50 ms", "p99 ms", "errors", "req/s vs bare Kestrel", "server CPU µs/request");
+        var bareCpu = CpuTime.Of(bare.Pid);
         var baseline = await WrkResult.RunAsync(bareUrl, seconds, connections, 2, script);
-        Report.Row("bare Kestrel, same bytes", 0, baseline.RequestsPerSecond, baseline.P50Ms, baseline.P99Ms, baseline.Errors, "1.00x");
+        Report.Row("bare Kestrel, same bytes", 0, baseline.RequestsPerSecond, baseline.P50Ms, baseline.P99Ms, baseline.Errors, "1.00x",
+            (CpuTime.Of(bare.Pid) - bareCpu).TotalMicroseconds / baseline.Requests);
         var idle = await MeasureAsync(node, script, seconds, connections);
-        Report.Row("node, no ingest", idle.AppliedPerSecond, idle.Wrk.RequestsPerSecond, idle.Wrk.P50Ms, idle.Wrk.P99Ms, idle.Wrk.Errors, Ratio(idle.Wrk, baseline));
+        Report.Row("node, no ingest", idle.AppliedPerSecond, idle.Wrk.RequestsPerSecond, idle.Wrk.P50Ms, idle.Wrk.P99Ms, idle.Wrk.Errors, Ratio(idle.Wrk, baseline), idle.CpuPerRequest);
 
         await using (var feeder = Feeder.Start(kafka.BootstrapServers, "updates", rate, n =>
             Envelopes.Stamped("dc-a", $"feed-{n}", $"user-{n % users}", 2_000_000 + ((ulong)n * 4), Documents.Touch(n))))
         {
             await Task.Delay(TimeSpan.FromSeconds(3));
             var busy = await MeasureAsync(node, script, seconds, connections);
-            Report.Row($"node, feeder at {rate:N0} updates/s", busy.AppliedPerSecond, busy.Wrk.RequestsPerSecond, busy.Wrk.P50Ms, busy.Wrk.P99Ms, busy.Wrk.Errors, Ratio(busy.Wrk, baseline));
+            Report.Row($"node, feeder at {rate:N0} updates/s", busy.AppliedPerSecond, busy.Wrk.RequestsPerSecond, busy.Wrk.P50Ms, busy.Wrk.P99Ms, busy.Wrk.Errors, Ratio(busy.Wrk, baseline), busy.CpuPerRequest);
             Report.Note($"feeder produced {feeder.Produced}, failed {feeder.Failed}");
         }
     }
 
     private static string Ratio(WrkResult result, WrkResult baseline) => $"{result.RequestsPerSecond / baseline.RequestsPerSecond:0.00}x";
 
-    private static async Task<(WrkResult Wrk, double AppliedPerSecond)> MeasureAsync(NodeProcess node, string script, int seconds, int connections)
+    /// <remarks>The node's CPU per request includes applying the streamed updates, when there are any.</remarks>
+    private static async Task<(WrkResult Wrk, double AppliedPerSecond, double CpuPerRequest)> MeasureAsync(NodeProcess node, string script, int seconds, int connections)
     {
         var before = await PrometheusText.SumAsync(node.Http, "sidecar_updates_applied_total");
+        var cpu = CpuTime.Of(node.Process.Pid);
         var started = Stopwatch.GetTimestamp();
         var wrk = await WrkResult.RunAsync(node.Url, seconds, connections, 2, script);
+        var cpuPerRequest = (CpuTime.Of(node.Process.Pid) - cpu).TotalMicroseconds / wrk.Requests;
         var applied = await PrometheusText.SumAsync(node.Http, "sidecar_updates_applied_total") - before;
-        return (wrk, applied / Stopwatch.GetElapsedTime(started).TotalSeconds);
+        return (wrk, applied / Stopwatch.GetElapsedTime(started).TotalSeconds, cpuPerRequest);
     }
 }

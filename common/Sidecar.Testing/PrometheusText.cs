@@ -16,13 +16,25 @@ public static class PrometheusText
     /// A quantile estimated from a histogram's cumulative buckets (linear inside the bucket, as
     /// Prometheus' histogram_quantile does); NaN when the histogram is empty.
     /// </summary>
-    public static double Quantile(string text, string histogram, double q, string labels = "")
+    public static double Quantile(string text, string histogram, double q, string labels = "") =>
+        Quantile(Buckets(text, histogram, labels), q);
+
+    /// <summary>The same, over what was observed between two scrapes only.</summary>
+    public static double Quantile(string before, string after, string histogram, double q, string labels = "")
     {
-        var buckets = Series(text, histogram + "_bucket", labels)
+        var earlier = Buckets(before, histogram, labels).ToDictionary(b => b.Le, b => b.Count);
+        return Quantile(Buckets(after, histogram, labels).Select(b => (b.Le, b.Count - earlier.GetValueOrDefault(b.Le))).ToList(), q);
+    }
+
+    private static List<(double Le, double Count)> Buckets(string text, string histogram, string labels) =>
+        Series(text, histogram + "_bucket", labels)
             .GroupBy(s => Le(s.Labels))
             .Select(g => (Le: g.Key, Count: g.Sum(s => s.Value)))
             .OrderBy(b => b.Le)
             .ToList();
+
+    private static double Quantile(List<(double Le, double Count)> buckets, double q)
+    {
         if (buckets.Count == 0 || buckets[^1].Count == 0)
         {
             return double.NaN;

@@ -33,6 +33,10 @@ public sealed class ReplicatorProcess : IAsyncDisposable
             $"--Replicator:Datacenters:{target}:BootstrapServers", targetKafka.BootstrapServers,
             $"--Replicator:Datacenters:{target}:MockControlUrl", targetKafka.ControlUrl,
             "--Replicator:HeartbeatInterval", "00:00:00.500",
+            // The mock cluster's group coordinator lets a departed or killed member hold its
+            // partitions until its session times out (45 s by default): keep that short.
+            $"--Replicator:Datacenters:{source}:Client:session.timeout.ms", "6000",
+            $"--Replicator:Datacenters:{source}:Client:heartbeat.interval.ms", "1000",
             "--Replicator:MetadataInterval", "00:00:01",
         };
         args.AddRange(extra);

@@ -47,9 +47,8 @@ public sealed class FaultTests
     public async Task Instances_share_a_direction_and_take_over_a_dead_ones_partitions()
     {
         await using var dcs = await TwoDatacenters.StartAsync(partitions: 8);
-        string[] fastGroup = [.. Slow, "--Replicator:Datacenters:dc-a:Client:session.timeout.ms", "6000", "--Replicator:Datacenters:dc-a:Client:heartbeat.interval.ms", "1000"];
-        var r1 = await dcs.ReplicateAsync("ab-1", "dc-a", "dc-b", fastGroup);
-        var r2 = await dcs.ReplicateAsync("ab-2", "dc-a", "dc-b", fastGroup);
+        var r1 = await dcs.ReplicateAsync("ab-1", "dc-a", "dc-b", Slow);
+        var r2 = await dcs.ReplicateAsync("ab-2", "dc-a", "dc-b", Slow);
         await Wait.UntilAsync(r2.Process, "both instances own partitions",
             async () => (await r1.PartitionsAsync()).Count > 0 && (await r2.PartitionsAsync()).Count > 0
                 && (await r1.PartitionsAsync()).Count + (await r2.PartitionsAsync()).Count == 8, TimeSpan.FromSeconds(60));

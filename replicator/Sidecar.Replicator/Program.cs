@@ -30,10 +30,6 @@ builder.Services.AddOpenTelemetry()
     .ConfigureResource(r => r.AddService("sidecar-replicator"))
     .WithMetrics(m => m
         .AddMeter(ReplicatorMetrics.MeterName)
-        .AddView("sidecar.replicator.latency", new ExplicitBucketHistogramConfiguration
-        {
-            Boundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
-        })
         .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
 
 var app = builder.Build();

@@ -5,43 +5,56 @@ using Confluent.Kafka;
 namespace Sidecar.Common.Kafka;
 
 /// <summary>
-/// Headers the replicator adds to a mirrored record: where it was first written. The node uses
-/// them to apply each origin record once, whichever path and however many times it arrives.
+/// The header the replicator adds to a mirrored record: where it was first written. The node uses
+/// it to apply each origin record once, whichever path and however many times it arrives.
 /// </summary>
+/// <remarks>
+/// One header, not one per field: every header is a separate native allocation and copy in the
+/// client, and four of them cost the replicator about a third of its throughput. Layout (big
+/// endian): version (1 byte, 1) | partition (int32) | offset (int64) | datacenter length (1 byte)
+/// | datacenter (UTF-8) | topic (UTF-8, the rest).
+/// </remarks>
 public static class OriginHeaders
 {
-    public const string Datacenter = "sc-origin-dc";
-    public const string Topic = "sc-origin-topic";
-    public const string Partition = "sc-origin-partition";
-    public const string Offset = "sc-origin-offset";
+    public const string Name = "sc-origin";
 
-    public static void Add(Headers headers, string dc, string topic, int partition, long offset)
+    private const byte Version = 1;
+    private const int Fixed = 1 + 4 + 8 + 1;
+
+    public static void Add(Headers headers, string dc, string topic, int partition, long offset) =>
+        headers.Add(Name, Encode(dc, topic, partition, offset));
+
+    public static byte[] Encode(string dc, string topic, int partition, long offset)
     {
-        headers.Add(Datacenter, Encoding.UTF8.GetBytes(dc));
-        headers.Add(Topic, Encoding.UTF8.GetBytes(topic));
-        var p = new byte[4];
-        BinaryPrimitives.WriteInt32BigEndian(p, partition);
-        headers.Add(Partition, p);
-        var o = new byte[8];
-        BinaryPrimitives.WriteInt64BigEndian(o, offset);
-        headers.Add(Offset, o);
+        var dcBytes = Encoding.UTF8.GetByteCount(dc);
+        if (dcBytes is 0 or > byte.MaxValue)
+        {
+            throw new ArgumentException("origin datacenter must be 1 to 255 bytes", nameof(dc));
+        }
+
+        var value = new byte[Fixed + dcBytes + Encoding.UTF8.GetByteCount(topic)];
+        value[0] = Version;
+        BinaryPrimitives.WriteInt32BigEndian(value.AsSpan(1), partition);
+        BinaryPrimitives.WriteInt64BigEndian(value.AsSpan(5), offset);
+        value[13] = (byte)dcBytes;
+        Encoding.UTF8.GetBytes(dc, value.AsSpan(Fixed));
+        Encoding.UTF8.GetBytes(topic, value.AsSpan(Fixed + dcBytes));
+        return value;
     }
 
-    /// <summary>Reads the origin headers; null when any is missing or malformed.</summary>
+    /// <summary>Reads the origin header; null when it is missing or malformed.</summary>
     public static OriginPosition? Read(Headers? headers)
     {
-        if (headers is null
-            || !headers.TryGetLastBytes(Datacenter, out var dc)
-            || !headers.TryGetLastBytes(Partition, out var p) || p.Length != 4
-            || !headers.TryGetLastBytes(Offset, out var o) || o.Length != 8)
+        if (headers is null || headers.Count == 0 || !headers.TryGetLastBytes(Name, out var value)
+            || value.Length < Fixed + 1 || value[0] != Version || value.Length < Fixed + value[13] || value[13] == 0)
         {
             return null;
         }
 
         return new OriginPosition(
-            Encoding.UTF8.GetString(dc),
-            BinaryPrimitives.ReadInt32BigEndian(p),
-            BinaryPrimitives.ReadInt64BigEndian(o));
+            Encoding.UTF8.GetString(value, Fixed, value[13]),
+            BinaryPrimitives.ReadInt32BigEndian(value.AsSpan(1)),
+            BinaryPrimitives.ReadInt64BigEndian(value.AsSpan(5)));
     }
 }
 

@@ -47,6 +47,9 @@ internal sealed class KafkaClients
         // MaxInFlight) instead of dropping data.
         MessageTimeoutMs = 0,
         QueueBufferingMaxMessages = _options.MaxInFlight,
+        // A delivery report only needs its status: the callback already knows which record it
+        // was. The default ("all") copies key, value and headers back for every record.
+        DeliveryReportFields = "status",
     };
 
     public ProducerConfig HeartbeatProducer() => new(Common(Source, "heartbeat"))

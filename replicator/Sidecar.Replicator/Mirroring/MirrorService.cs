@@ -155,7 +155,7 @@ internal sealed class MirrorService : BackgroundService
             return;
         }
 
-        _state.SourceHigh[tp2] = consumer.GetWatermarkOffsets(tp2).High.Value;
+        // The source's end (for the lag gauge) is refreshed with the heartbeats, not per record.
         if (OriginHeaders.Read(record.Message.Headers) is not null)
         {
             // A record of the source's own topic never carries origin headers: this one was
