@@ -25,6 +25,7 @@ internal sealed class BatchApplier
     // Reused by every batch (batches are applied one at a time): a new one per batch would be a
     // large-object allocation, and those trigger full collections.
     private readonly Dictionary<string, PendingUser> _users = new(StringComparer.Ordinal);
+    private bool[] _fresh = new bool[64];
 
     public BatchApplier(int listCap, bool syncWrites, HybridLogicalClock clock)
     {
@@ -42,10 +43,17 @@ internal sealed class BatchApplier
         var positions = new Dictionary<TopicPartition, long>();
         int applied = 0, duplicates = 0;
 
+        if (_fresh.Length < records.Count)
+        {
+            _fresh = new bool[Math.Max(records.Count, _fresh.Length * 2)];
+        }
+
         // In record order: which records are new (origin offset above the stored one), grouped by
         // user so that each user's updates stay in order.
-        foreach (var record in records)
+        for (var i = 0; i < records.Count; i++)
         {
+            var record = records[i];
+            _fresh[i] = false;
             positions[record.Record.TopicPartition] = record.Record.Offset.Value + 1;
             if (record.Envelope is not { } envelope)
             {
@@ -78,6 +86,7 @@ internal sealed class BatchApplier
             }
 
             origins[originKey] = record.Origin.Offset;
+            _fresh[i] = true;
             applied++;
         }
 
@@ -112,7 +121,7 @@ internal sealed class BatchApplier
         }
 
         db.Write(batch, _writeOptions);
-        return new BatchResult(applied, duplicates, positions);
+        return new BatchResult(applied, duplicates, positions, _fresh);
     }
 
     private void Merge(RocksDb db, PendingUser user)
@@ -140,4 +149,6 @@ internal sealed class BatchApplier
     }
 }
 
-internal sealed record BatchResult(int Applied, int Duplicates, IReadOnlyDictionary<TopicPartition, long> Positions);
+/// <param name="Fresh">Per record of the batch, whether it was applied now (not a duplicate, heartbeat
+/// or dead letter); the applier reuses the array for its next batch.</param>
+internal sealed record BatchResult(int Applied, int Duplicates, IReadOnlyDictionary<TopicPartition, long> Positions, bool[] Fresh);

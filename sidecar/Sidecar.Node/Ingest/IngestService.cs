@@ -175,15 +175,17 @@ internal sealed class IngestService : BackgroundService
         _metrics.Applied.Add(result.Applied);
         _metrics.Duplicates.Add(result.Duplicates);
         _metrics.BatchDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
-        RecordFreshness(batch);
+        RecordFreshness(batch, result.Fresh);
     }
 
-    private void RecordFreshness(List<DecodedRecord> batch)
+    /// <summary>Only updates applied now: a duplicate delivered again later would look stale.</summary>
+    private void RecordFreshness(List<DecodedRecord> batch, bool[] fresh)
     {
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        foreach (var record in batch)
+        for (var i = 0; i < batch.Count; i++)
         {
-            if (record.Envelope is not null && record.Record.Message.Timestamp.Type != TimestampType.NotAvailable)
+            var record = batch[i];
+            if (fresh[i] && record.Record.Message.Timestamp.Type != TimestampType.NotAvailable)
             {
                 var seconds = Math.Max(0, now - record.Record.Message.Timestamp.UnixTimestampMs) / 1000.0;
                 _metrics.Freshness.Record(seconds, new KeyValuePair<string, object?>("origin", record.Origin.Datacenter));
