@@ -14,3 +14,6 @@ public sealed partial class StoreOptionsValidator : IValidateOptions<StoreOption
 
 [OptionsValidator]
 public sealed partial class ApiOptionsValidator : IValidateOptions<ApiOptions>;
+
+[OptionsValidator]
+public sealed partial class ConsulOptionsValidator : IValidateOptions<ConsulOptions>;

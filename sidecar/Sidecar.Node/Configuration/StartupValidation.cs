@@ -15,6 +15,7 @@ internal static class StartupValidation
         Check<KafkaOptions>(services, KafkaOptions.Section, failures);
         Check<StoreOptions>(services, StoreOptions.Section, failures);
         Check<ApiOptions>(services, ApiOptions.Section, failures);
+        Check<ConsulOptions>(services, ConsulOptions.Section, failures);
         return failures;
     }
 

@@ -4,7 +4,7 @@ using Google.Protobuf;
 using Sidecar.Common.Clocks;
 using Sidecar.Common.Envelope;
 using Sidecar.Node.Merge;
-using Sidecar.Node.State;
+using Sidecar.Store.State;
 using Sidecar.Node.Storage;
 
 namespace Sidecar.Node.Ingest;
