@@ -7,7 +7,11 @@ namespace Sidecar.Store.Rollout;
 public sealed record VersionEntry(string Version, string Location, long KeyCount, string ManifestSha256, DateTimeOffset PublishedAt);
 
 /// <summary>What the CLI asks for (<c>rollout/request</c>); the leader turns it into a round.</summary>
-public sealed record RolloutRequest(string Version, string Scope, double DeadlineSeconds, DateTimeOffset RequestedAt, string RequestedBy);
+public sealed record RolloutRequest(string Id, string Version, string Scope, double DeadlineSeconds, DateTimeOffset RequestedAt, string RequestedBy)
+{
+    public const string ScopeDatacenter = "dc";
+    public const string ScopeGlobal = "global";
+}
 
 /// <summary>One participant of a round.</summary>
 public sealed record Participant(string Node, string Datacenter);
@@ -15,6 +19,7 @@ public sealed record Participant(string Node, string Datacenter);
 /// <summary>A round's proposal: fixed once written.</summary>
 public sealed record Proposal(
     ulong Round,
+    string RequestId,
     string Version,
     string Location,
     string Scope,
