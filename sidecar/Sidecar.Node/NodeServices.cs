@@ -31,6 +31,8 @@ internal static class NodeServices
         services.AddSingleton<IValidateOptions<ApiOptions>, ApiOptionsValidator>();
         services.AddOptions<ConsulOptions>().Bind(configuration.GetSection(ConsulOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ConsulOptions>, ConsulOptionsValidator>();
+        services.AddOptions<RolloutOptions>().Bind(configuration.GetSection(RolloutOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<RolloutOptions>, RolloutOptionsValidator>();
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new HybridLogicalClock(
@@ -52,6 +54,7 @@ internal static class NodeServices
         services.AddSingleton<KafkaConnection>();
         services.AddSingleton<UpdateProducer>();
         services.AddSingleton<ApplyProgress>();
+        services.AddSingleton<CatchUp>();
         services.AddSingleton<IngestStatus>();
         services.AddSingleton<NodeMetrics>();
         services.AddSingleton<UpdateFactory>();
@@ -62,7 +65,11 @@ internal static class NodeServices
             // With Consul: registration, and the snapshot agent that takes part in rollouts. It is
             // registered before ingest so that a joining node loads the committed version first.
             services.AddSingleton<NodeConsul>();
+            services.AddSingleton<NodeSession>();
+            services.AddSingleton<VersionPreparer>();
             services.AddHostedService<ConsulRegistration>();
+            services.AddHostedService<SnapshotAgent>();
+            services.AddHostedService<RolloutCoordinator>();
         }
 
         services.AddHostedService<IngestService>();

@@ -17,3 +17,6 @@ public sealed partial class ApiOptionsValidator : IValidateOptions<ApiOptions>;
 
 [OptionsValidator]
 public sealed partial class ConsulOptionsValidator : IValidateOptions<ConsulOptions>;
+
+[OptionsValidator]
+public sealed partial class RolloutOptionsValidator : IValidateOptions<RolloutOptions>;

@@ -16,6 +16,7 @@ internal static class StartupValidation
         Check<StoreOptions>(services, StoreOptions.Section, failures);
         Check<ApiOptions>(services, ApiOptions.Section, failures);
         Check<ConsulOptions>(services, ConsulOptions.Section, failures);
+        Check<RolloutOptions>(services, RolloutOptions.Section, failures);
         return failures;
     }
 

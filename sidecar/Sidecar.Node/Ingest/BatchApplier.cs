@@ -140,4 +140,7 @@ internal sealed class BatchApplier
     }
 }
 
-internal sealed record BatchResult(int Applied, int Duplicates, IReadOnlyDictionary<TopicPartition, long> Positions);
+internal sealed record BatchResult(int Applied, int Duplicates, IReadOnlyDictionary<TopicPartition, long> Positions)
+{
+    public static readonly BatchResult Empty = new(0, 0, new Dictionary<TopicPartition, long>());
+}

@@ -28,13 +28,8 @@ internal sealed class StoreVersion
     public static StoreVersion Open(string id, string path, StoreOptions options, Cache blockCache)
     {
         Directory.CreateDirectory(path);
-        var table = new BlockBasedTableOptions()
-            .SetBlockCache(blockCache)
-            .SetFilterPolicy(BloomFilterPolicy.Create(options.BloomBitsPerKey, false))
-            .SetWholeKeyFiltering(true)
-            .SetCacheIndexAndFilterBlocks(true)
-            .SetPinL0FilterAndIndexBlocksInCache(true)
-            .SetFormatVersion(5);
+        // The same table settings as snapshot SST files, so ingested files read like compacted ones.
+        var table = Sidecar.Store.Snapshots.SstFormat.Table(options.BloomBitsPerKey, blockCache);
         var db = new DbOptions()
             .SetCreateIfMissing(true)
             .IncreaseParallelism(Math.Max(2, Environment.ProcessorCount))

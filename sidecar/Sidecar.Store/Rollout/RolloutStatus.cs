@@ -13,6 +13,7 @@ public sealed record RolloutStatus(
     RolloutRequest? Request,
     ulong RequestIndex,
     string? Leader,
+    string? LeaderSession,
     RoundStatus? Round,
     ulong Index)
 {
@@ -21,7 +22,7 @@ public sealed record RolloutStatus(
         CurrentVersion? current = null;
         RolloutRequest? request = null;
         ulong currentIndex = 0, requestIndex = 0;
-        string? leader = null;
+        string? leader = null, leaderSession = null;
         var latest = pairs.Select(p => keys.RoundOf(p.Key)).Max();
         KvPair? proposal = null;
         Decision? decision = null;
@@ -42,6 +43,7 @@ public sealed record RolloutStatus(
             else if (pair.Key == keys.Leader)
             {
                 leader = pair.Session is null ? null : pair.ValueText;
+                leaderSession = pair.Session;
             }
             else if (latest is { } round && keys.RoundOf(pair.Key) == round)
             {
@@ -67,7 +69,7 @@ public sealed record RolloutStatus(
         var roundStatus = proposal is null
             ? null
             : new RoundStatus(RolloutJson.Parse<Proposal>(proposal.Value, proposal.Key), proposal.ModifyIndex, decision, votes, acks);
-        return new RolloutStatus(current, currentIndex, request, requestIndex, leader, roundStatus, index);
+        return new RolloutStatus(current, currentIndex, request, requestIndex, leader, leaderSession, roundStatus, index);
     }
 
     /// <summary>The committed version; "initial" before any rollout committed.</summary>
