@@ -66,7 +66,8 @@ internal static class RolloutCommands
 
         using var consul = shared.Client(result);
         var keys = shared.Keys(result);
-        if ((await consul.Kv.GetAsync(keys.Version(version), cancellationToken: ct)).Value is null)
+        // "initial" (the empty store fed by Kafka) is on every node's disk and in no registry.
+        if (version != VersionNames.Initial && (await consul.Kv.GetAsync(keys.Version(version), cancellationToken: ct)).Value is null)
         {
             throw new ArgumentException($"version '{version}' is not published (sidecarctl snapshot list)");
         }
