@@ -60,7 +60,15 @@ internal sealed class SnapshotAgent : BackgroundService
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
-        await LoadCommittedAsync(cancellationToken);
+        try
+        {
+            await LoadCommittedAsync(cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return; // Stopped while starting: the host is shutting down anyway.
+        }
+
         await base.StartAsync(cancellationToken);
     }
 

@@ -10,6 +10,7 @@ namespace Sidecar.Node.Storage;
 /// </summary>
 internal sealed class StoreVersion
 {
+    private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _references = 1;
 
     private StoreVersion(string id, string path, RocksDb db)
@@ -24,6 +25,9 @@ internal sealed class StoreVersion
     public string Path { get; }
 
     public RocksDb Db { get; }
+
+    /// <summary>True once the last reference is released and the database is closed: only then may its directory go.</summary>
+    public bool IsClosed => _closed.Task.IsCompleted;
 
     public static StoreVersion Open(string id, string path, StoreOptions options, Cache blockCache)
     {
@@ -62,6 +66,7 @@ internal sealed class StoreVersion
         if (Interlocked.Decrement(ref _references) == 0)
         {
             Db.Dispose();
+            _closed.TrySetResult();
         }
     }
 }

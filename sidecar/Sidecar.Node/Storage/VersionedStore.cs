@@ -26,6 +26,9 @@ internal sealed class VersionedStore : IDisposable
     private readonly Lock _lock = new();
     private StoreVersion _live;
     private StagedVersion? _staged;
+
+    // Versions let go of (swapped out or discarded) whose database may still be open under a lease.
+    private readonly List<StoreVersion> _closing = [];
     private volatile bool _disposed;
 
     public VersionedStore(IOptions<NodeOptions> node, IOptions<StoreOptions> options, ILogger<VersionedStore> logger)
@@ -135,6 +138,7 @@ internal sealed class VersionedStore : IDisposable
             WriteCurrent(id);
             Volatile.Write(ref _live, staged.Version);
             Volatile.Write(ref _staged, null);
+            _closing.Add(old);
         }
 
         old.Release();
@@ -166,6 +170,8 @@ internal sealed class VersionedStore : IDisposable
                 _staged.Fail(new OperationCanceledException($"version {version.Id} was discarded"));
                 Volatile.Write(ref _staged, null);
             }
+
+            _closing.Add(version);
         }
 
         version.Release();
@@ -193,6 +199,10 @@ internal sealed class VersionedStore : IDisposable
             {
                 keep.Add(_staged.Version.Id);
             }
+
+            // Never delete files under an open database (a reader or a batch still holds it).
+            _closing.RemoveAll(v => v.IsClosed);
+            keep.UnionWith(_closing.Select(v => v.Id));
         }
 
         foreach (var dir in Directory.EnumerateDirectories(versions))
