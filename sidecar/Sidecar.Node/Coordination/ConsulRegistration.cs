@@ -21,14 +21,18 @@ internal sealed class ConsulRegistration : BackgroundService
     private readonly ILogger<ConsulRegistration> _logger;
     private string? _registeredVersion;
     private CheckStatus? _reported;
+    private volatile bool _stopping;
 
-    public ConsulRegistration(NodeConsul consul, HealthCheckService health, IServer server, VersionedStore store, ILogger<ConsulRegistration> logger)
+    public ConsulRegistration(NodeConsul consul, HealthCheckService health, IServer server, VersionedStore store, IHostApplicationLifetime lifetime, ILogger<ConsulRegistration> logger)
     {
         _consul = consul;
         _health = health;
         _server = server;
         _store = store;
         _logger = logger;
+        // Stopping fires before any hosted service (Kestrel included) stops: the node leaves every
+        // proxy's view while it still answers the requests in flight.
+        lifetime.ApplicationStopping.Register(() => DeregisterAsync().Wait(TimeSpan.FromSeconds(3)));
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -50,9 +54,9 @@ internal sealed class ConsulRegistration : BackgroundService
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
     }
 
-    public override async Task StopAsync(CancellationToken cancellationToken)
+    private async Task DeregisterAsync()
     {
-        await base.StopAsync(cancellationToken);
+        _stopping = true;
         if (_registeredVersion is null)
         {
             return;
@@ -60,8 +64,8 @@ internal sealed class ConsulRegistration : BackgroundService
 
         try
         {
-            // Deregistering first takes the node out of every proxy before it stops serving.
-            await _consul.Client.Agent.DeregisterServiceAsync(_consul.ServiceId, cancellationToken);
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(3));
+            await _consul.Client.Agent.DeregisterServiceAsync(_consul.ServiceId, timeout.Token);
             _logger.LogInformation("Deregistered {Service} from Consul", _consul.ServiceId);
         }
         catch (Exception e) when (e is HttpRequestException or TimeoutException or ConsulException or OperationCanceledException)
@@ -72,6 +76,11 @@ internal sealed class ConsulRegistration : BackgroundService
 
     private async Task ReportAsync(CancellationToken cancellationToken)
     {
+        if (_stopping)
+        {
+            return;
+        }
+
         var report = await _health.CheckHealthAsync(c => c.Tags.Contains("ready"), cancellationToken);
         var status = report.Status == HealthStatus.Healthy ? CheckStatus.Passing : CheckStatus.Critical;
         var version = _store.LiveVersionId;
