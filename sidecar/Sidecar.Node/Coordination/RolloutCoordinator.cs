@@ -40,27 +40,9 @@ internal sealed class RolloutCoordinator : BackgroundService
 
     private ConsulClient Consul => _consul.Client;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        ulong index = 0;
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                var status = await RolloutReader.ReadAsync(Consul, Keys, stoppingToken,
-                    new ConsulQuery { Index = index == 0 ? null : index, Wait = _options.PollInterval });
-                index = status.Index < index ? 0 : status.Index;
-                await StepAsync(status, stoppingToken);
-            }
-            catch (Exception e) when (e is HttpRequestException or TimeoutException or ConsulException or InvalidDataException && !stoppingToken.IsCancellationRequested)
-            {
-                // Creating the session fails while this node is not ready: it then cannot lead.
-                _logger.LogDebug("Coordinator: {Error}", e.Message);
-                index = 0;
-                await Task.Delay(_options.PollInterval, stoppingToken);
-            }
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        // Creating the session fails while this node is not ready: it then cannot lead (logged at debug).
+        RolloutFollower.RunAsync(_consul, _options.PollInterval, StepAsync, e => _logger.LogDebug("Coordinator: {Error}", e.Message), stoppingToken);
 
     private async Task StepAsync(RolloutStatus status, CancellationToken cancellationToken)
     {

@@ -111,22 +111,12 @@ internal sealed class SnapshotAgent : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        ulong index = 0;
-        while (!stoppingToken.IsCancellationRequested)
+        try
         {
-            try
-            {
-                var status = await RolloutReader.ReadAsync(_consul.Client, _consul.Keys, stoppingToken,
-                    new ConsulQuery { Index = index == 0 ? null : index, Wait = _options.PollInterval });
-                index = status.Index < index ? 0 : status.Index;
-                await HandleAsync(status, stoppingToken);
-            }
-            catch (Exception e) when (e is HttpRequestException or TimeoutException or ConsulException or InvalidDataException && !stoppingToken.IsCancellationRequested)
-            {
-                _logger.LogWarning("Rollout agent: {Error}", e.Message);
-                index = 0;
-                await Task.Delay(_options.PollInterval, stoppingToken);
-            }
+            await RolloutFollower.RunAsync(_consul, _options.PollInterval, HandleAsync, e => _logger.LogWarning("Rollout agent: {Error}", e.Message), stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
         }
 
         _workCts?.Cancel();
