@@ -72,6 +72,7 @@ internal sealed class CatchUp
             .SetLogHandler(KafkaLog.To<IConsumer<byte[], byte[]>>(_logger))
             .Build();
         consumer.Assign(assignment);
+        var gaps = PartitionsWithDroppedRecords(consumer, assignment);
         var batch = new List<DecodedRecord>(_options.MaxBatch);
         long applied = 0;
         try
@@ -85,7 +86,13 @@ internal sealed class CatchUp
                 {
                     if (remaining.TryGetValue(record.TopicPartition, out var end) && record.Offset.Value < end)
                     {
-                        batch.Add(decoder.Decode(record));
+                        var decoded = decoder.Decode(record);
+                        if (decoded.Envelope is not null && gaps.Remove(record.TopicPartition))
+                        {
+                            CheckNoGap(version, record.TopicPartition, decoded);
+                        }
+
+                        batch.Add(decoded);
                         if (record.Offset.Value + 1 >= end)
                         {
                             remaining.Remove(record.TopicPartition);
@@ -109,5 +116,38 @@ internal sealed class CatchUp
 
         _logger.LogInformation("Caught version {Version} up: {Applied} updates applied", version.Id, applied);
         return applied;
+    }
+
+    /// <summary>Partitions whose log no longer starts where this version needs it to (retention dropped records).</summary>
+    private static HashSet<TopicPartition> PartitionsWithDroppedRecords(IConsumer<byte[], byte[]> consumer, List<TopicPartitionOffset> assignment)
+    {
+        var gaps = new HashSet<TopicPartition>();
+        foreach (var start in assignment)
+        {
+            var from = start.Offset == Offset.Beginning ? 0 : start.Offset.Value;
+            if (consumer.QueryWatermarkOffsets(start.TopicPartition, TimeSpan.FromSeconds(10)).Low.Value > from)
+            {
+                gaps.Add(start.TopicPartition);
+            }
+        }
+
+        return gaps;
+    }
+
+    /// <summary>
+    /// Records below the log's start are gone. That is fine only if the version already includes
+    /// them: the first record still in the log must come right after the highest origin offset the
+    /// version holds for its origin partition. Otherwise updates would be lost: refuse the version.
+    /// </summary>
+    private static void CheckNoGap(StoreVersion version, TopicPartition partition, DecodedRecord first)
+    {
+        var origin = first.Origin;
+        var included = UserStore.ReadInt64(version.Db, StoreKeys.OriginOffset(origin.Datacenter, origin.Partition)) ?? -1;
+        if (origin.Offset > included + 1)
+        {
+            throw new Sidecar.Store.Snapshots.SnapshotInvalidException(
+                $"Kafka no longer holds the start of {partition}: updates {included + 1}..{origin.Offset - 1} of origin {origin.Datacenter}:{origin.Partition} " +
+                "are in neither the snapshot nor the log (build a snapshot with newer offsets)");
+        }
     }
 }

@@ -208,7 +208,7 @@ internal sealed class IngestService : BackgroundService
             staged.MarkDual();
             _logger.LogInformation("Version {Version} is caught up; every batch now goes to it too", staged.Version.Id);
         }
-        catch (Exception e) when (e is KafkaException or RocksDbSharp.RocksDbException)
+        catch (Exception e) when (e is KafkaException or RocksDbSharp.RocksDbException or Sidecar.Store.Snapshots.SnapshotInvalidException)
         {
             // The staged version fails its preparation (its node votes NO); live ingest goes on.
             _logger.LogError(e, "Catching up staged version {Version} failed", staged.Version.Id);
