@@ -76,6 +76,28 @@ public sealed class FaultTests
     }
 
     [Fact]
+    public async Task A_participant_killed_after_voting_yes_aborts_the_round_and_restarts_on_the_committed_version()
+    {
+        await using var cluster = await RolloutCluster.StartAsync();
+        // n1 votes at once and never coordinates; n2 and n3 hold their votes back.
+        string[] slow = ["--Rollout:PrepareDelay", "00:00:30"];
+        await cluster.StartNodesAsync(("n1", ["--Rollout:Coordinate", "false"]), ("n2", slow), ("n3", slow));
+        await cluster.BuildAndPublishAsync("v1", Documents.Users("u", 100, "v1"));
+
+        await cluster.CliAsync(0, "rollout", "start", "v1", "--deadline", "00:05:00");
+        await RolloutCluster.UntilAsync("n1's vote", async () => (await cluster.StatusAsync()).Round?.VoteOf("n1") is { Vote.Yes: true }, Decision);
+        await cluster.KillAsync("n1");
+
+        var round = await cluster.WaitDecisionAsync(Decision);
+        Assert.False(round.Decision!.Committed);
+        Assert.Contains("n1 lost its session after voting", round.Decision.Reason);
+        await cluster.WaitAllOnVersionAsync(VersionNames.Initial, TimeSpan.FromSeconds(10));
+
+        var n1 = await cluster.RestartAsync("n1");
+        Assert.Equal(VersionNames.Initial, await RolloutCluster.VersionAsync(n1));
+    }
+
+    [Fact]
     public async Task A_round_whose_deadline_passes_aborts_and_every_node_stays_on_the_committed_version()
     {
         await using var cluster = await RolloutCluster.StartAsync();
