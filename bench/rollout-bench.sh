@@ -38,7 +38,7 @@ until curl -sf "$consul/v1/status/leader" | grep -q ':'; do sleep 0.2; done
 
 dotnet "$(bin tools/Sidecar.KafkaMock Sidecar.KafkaMock)" --brokers 1 --topic updates:8 --topic updates.dlq:1 --urls "http://127.0.0.1:$(port)" > "$work/kafka.log" 2>&1 &
 pids+=($!)
-until grep -q BOOTSTRAP "$work/kafka.log"; do sleep 0.2; done
+until grep -qs BOOTSTRAP "$work/kafka.log"; do sleep 0.2; done
 bootstrap="$(grep BOOTSTRAP "$work/kafka.log" | awk '{print $2}')"
 
 urls=()
