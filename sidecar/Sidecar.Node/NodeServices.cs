@@ -4,6 +4,7 @@ using OpenTelemetry.Resources;
 using Sidecar.Common.Clocks;
 using Sidecar.Node.Api;
 using Sidecar.Node.Configuration;
+using Sidecar.Node.Coordination;
 using Sidecar.Node.Health;
 using Sidecar.Node.Ingest;
 using Sidecar.Node.Kafka;
@@ -28,6 +29,10 @@ internal static class NodeServices
         services.AddSingleton<IValidateOptions<KafkaOptions>, KafkaOptionsValidator>();
         services.AddSingleton<IValidateOptions<StoreOptions>, StoreOptionsValidator>();
         services.AddSingleton<IValidateOptions<ApiOptions>, ApiOptionsValidator>();
+        services.AddOptions<ConsulOptions>().Bind(configuration.GetSection(ConsulOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ConsulOptions>, ConsulOptionsValidator>();
+        services.AddOptions<RolloutOptions>().Bind(configuration.GetSection(RolloutOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<RolloutOptions>, RolloutOptionsValidator>();
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new HybridLogicalClock(
@@ -49,11 +54,24 @@ internal static class NodeServices
         services.AddSingleton<KafkaConnection>();
         services.AddSingleton<UpdateProducer>();
         services.AddSingleton<ApplyProgress>();
+        services.AddSingleton<CatchUp>();
         services.AddSingleton<IngestStatus>();
         services.AddSingleton<NodeMetrics>();
         services.AddSingleton<UpdateFactory>();
         services.AddSingleton<UpdateRequestParser>();
         services.AddSingleton<WriteService>();
+        if (!string.IsNullOrWhiteSpace(configuration[$"{ConsulOptions.Section}:{nameof(ConsulOptions.Address)}"]))
+        {
+            // With Consul: registration, and the snapshot agent that takes part in rollouts. It is
+            // registered before ingest so that a joining node loads the committed version first.
+            services.AddSingleton<NodeConsul>();
+            services.AddSingleton<NodeSession>();
+            services.AddSingleton<VersionPreparer>();
+            services.AddHostedService<ConsulRegistration>();
+            services.AddHostedService<SnapshotAgent>();
+            services.AddHostedService<RolloutCoordinator>();
+        }
+
         services.AddHostedService<IngestService>();
 
         services.AddProblemDetails();

@@ -1,7 +1,7 @@
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
-using Sidecar.Node.State;
+using Sidecar.Store.State;
 
 namespace Sidecar.Node.Tests.Merge;
 

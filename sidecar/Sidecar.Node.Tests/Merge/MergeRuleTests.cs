@@ -1,7 +1,7 @@
 using Sidecar.Common.Envelope;
 using Sidecar.Common.Kafka;
 using Sidecar.Node.Merge;
-using Sidecar.Node.State;
+using Sidecar.Store.State;
 using Sidecar.Testing;
 
 namespace Sidecar.Node.Tests.Merge;

@@ -1,6 +1,6 @@
 using Google.Protobuf;
 using Sidecar.Node.Merge;
-using Sidecar.Node.State;
+using Sidecar.Store.State;
 
 namespace Sidecar.Node.Tests.Merge;
 

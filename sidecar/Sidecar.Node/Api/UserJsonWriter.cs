@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Sidecar.Node.Merge;
-using Sidecar.Node.State;
+using Sidecar.Store.State;
 
 namespace Sidecar.Node.Api;
 

@@ -14,3 +14,9 @@ public sealed partial class StoreOptionsValidator : IValidateOptions<StoreOption
 
 [OptionsValidator]
 public sealed partial class ApiOptionsValidator : IValidateOptions<ApiOptions>;
+
+[OptionsValidator]
+public sealed partial class ConsulOptionsValidator : IValidateOptions<ConsulOptions>;
+
+[OptionsValidator]
+public sealed partial class RolloutOptionsValidator : IValidateOptions<RolloutOptions>;

@@ -15,6 +15,8 @@ internal static class StartupValidation
         Check<KafkaOptions>(services, KafkaOptions.Section, failures);
         Check<StoreOptions>(services, StoreOptions.Section, failures);
         Check<ApiOptions>(services, ApiOptions.Section, failures);
+        Check<ConsulOptions>(services, ConsulOptions.Section, failures);
+        Check<RolloutOptions>(services, RolloutOptions.Section, failures);
         return failures;
     }
 

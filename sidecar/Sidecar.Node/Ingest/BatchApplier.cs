@@ -4,7 +4,7 @@ using Google.Protobuf;
 using Sidecar.Common.Clocks;
 using Sidecar.Common.Envelope;
 using Sidecar.Node.Merge;
-using Sidecar.Node.State;
+using Sidecar.Store.State;
 using Sidecar.Node.Storage;
 
 namespace Sidecar.Node.Ingest;
@@ -151,4 +151,7 @@ internal sealed class BatchApplier
 
 /// <param name="Fresh">Per record of the batch, whether it was applied now (not a duplicate, heartbeat
 /// or dead letter); the applier reuses the array for its next batch.</param>
-internal sealed record BatchResult(int Applied, int Duplicates, IReadOnlyDictionary<TopicPartition, long> Positions, bool[] Fresh);
+internal sealed record BatchResult(int Applied, int Duplicates, IReadOnlyDictionary<TopicPartition, long> Positions, bool[] Fresh)
+{
+    public static readonly BatchResult Empty = new(0, 0, new Dictionary<TopicPartition, long>(), []);
+}

@@ -32,6 +32,8 @@ internal sealed class IngestService : BackgroundService
     private readonly NodeOptions _node;
     private readonly RecordDecoder _decoder;
     private readonly BatchApplier _applier;
+    private readonly BatchApplier _stagedApplier;
+    private readonly CatchUp _catchUp;
     private readonly HashSet<TopicPartition> _assigned = [];
 
     public IngestService(
@@ -46,8 +48,10 @@ internal sealed class IngestService : BackgroundService
         IOptions<KafkaOptions> options,
         IOptions<NodeOptions> node,
         IOptions<StoreOptions> storeOptions,
+        CatchUp catchUp,
         ILogger<IngestService> logger)
     {
+        _catchUp = catchUp;
         _connection = connection;
         _producer = producer;
         _store = store;
@@ -59,6 +63,8 @@ internal sealed class IngestService : BackgroundService
         _node = node.Value;
         _decoder = new RecordDecoder(_node.Datacenter, _options.UpdatesTopic, rules);
         _applier = new BatchApplier(storeOptions.Value.ListCap, storeOptions.Value.SyncWrites, clock);
+        // Its own applier: an applier reuses its buffers (and the result's Fresh array) per batch.
+        _stagedApplier = new BatchApplier(storeOptions.Value.ListCap, storeOptions.Value.SyncWrites, clock);
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
@@ -95,7 +101,9 @@ internal sealed class IngestService : BackgroundService
                 }
 
                 Poll(consumer, batch);
-                if (batch.Count > 0)
+                // A staged version waits for its final catch-up, which runs between two batches:
+                // run it even when no record arrives.
+                if (batch.Count > 0 || _store.Staged is { Pending: true })
                 {
                     applying.GetAwaiter().GetResult();
                     var ready = batch;
@@ -162,9 +170,21 @@ internal sealed class IngestService : BackgroundService
         var started = Stopwatch.GetTimestamp();
         SendDeadLetters(batch, stop);
         BatchResult result;
-        using (var lease = _store.Acquire())
+        var (live, staged, stagedLease) = _store.AcquireForIngest();
+        using (live)
+        using (stagedLease)
         {
-            result = _applier.Apply(lease.Version, batch);
+            if (staged is { Pending: true })
+            {
+                StartDual(staged, stop);
+            }
+
+            result = batch.Count == 0 ? BatchResult.Empty : _applier.Apply(live.Version, batch);
+            if (staged is { Dual: true } && batch.Count > 0)
+            {
+                // The same batch to the staged version: it stays exactly as fresh as the live one.
+                _stagedApplier.Apply(staged.Version, batch);
+            }
         }
 
         foreach (var (partition, next) in result.Positions)
@@ -176,6 +196,27 @@ internal sealed class IngestService : BackgroundService
         _metrics.Duplicates.Add(result.Duplicates);
         _metrics.BatchDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
         RecordFreshness(batch, result.Fresh);
+    }
+
+    /// <summary>
+    /// The staged version was caught up in the background to some earlier positions; between
+    /// two batches (nothing else is applying) bring it to exactly the live version's positions,
+    /// after which every batch goes to both.
+    /// </summary>
+    private void StartDual(StagedVersion staged, CancellationToken stop)
+    {
+        try
+        {
+            _catchUp.Run(staged.Version, _progress.Snapshot(), stop);
+            staged.MarkDual();
+            _logger.LogInformation("Version {Version} is caught up; every batch now goes to it too", staged.Version.Id);
+        }
+        catch (Exception e) when (e is KafkaException or RocksDbSharp.RocksDbException or Sidecar.Store.Snapshots.SnapshotInvalidException)
+        {
+            // The staged version fails its preparation (its node votes NO); live ingest goes on.
+            _logger.LogError(e, "Catching up staged version {Version} failed", staged.Version.Id);
+            staged.Fail(e);
+        }
     }
 
     /// <summary>Only updates applied now: a duplicate delivered again later would look stale.</summary>

@@ -1,4 +1,4 @@
-using Sidecar.Node.State;
+using Sidecar.Store.State;
 
 namespace Sidecar.Node.Merge;
 

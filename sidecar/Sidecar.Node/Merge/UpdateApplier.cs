@@ -1,6 +1,6 @@
 using Sidecar.Common.Envelope;
 using Sidecar.Common.Kafka;
-using Sidecar.Node.State;
+using Sidecar.Store.State;
 
 namespace Sidecar.Node.Merge;
 

@@ -10,6 +10,7 @@ namespace Sidecar.Node.Storage;
 /// </summary>
 internal sealed class StoreVersion
 {
+    private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _references = 1;
 
     private StoreVersion(string id, string path, RocksDb db)
@@ -25,16 +26,14 @@ internal sealed class StoreVersion
 
     public RocksDb Db { get; }
 
+    /// <summary>True once the last reference is released and the database is closed: only then may its directory go.</summary>
+    public bool IsClosed => _closed.Task.IsCompleted;
+
     public static StoreVersion Open(string id, string path, StoreOptions options, Cache blockCache)
     {
         Directory.CreateDirectory(path);
-        var table = new BlockBasedTableOptions()
-            .SetBlockCache(blockCache)
-            .SetFilterPolicy(BloomFilterPolicy.Create(options.BloomBitsPerKey, false))
-            .SetWholeKeyFiltering(true)
-            .SetCacheIndexAndFilterBlocks(true)
-            .SetPinL0FilterAndIndexBlocksInCache(true)
-            .SetFormatVersion(5);
+        // The same table settings as snapshot SST files, so ingested files read like compacted ones.
+        var table = Sidecar.Store.Snapshots.SstFormat.Table(options.BloomBitsPerKey, blockCache);
         var db = new DbOptions()
             .SetCreateIfMissing(true)
             .IncreaseParallelism(Math.Max(2, Environment.ProcessorCount))
@@ -67,6 +66,7 @@ internal sealed class StoreVersion
         if (Interlocked.Decrement(ref _references) == 0)
         {
             Db.Dispose();
+            _closed.TrySetResult();
         }
     }
 }

@@ -1,6 +1,6 @@
 using Google.Protobuf;
 using RocksDbSharp;
-using Sidecar.Node.State;
+using Sidecar.Store.State;
 
 namespace Sidecar.Node.Storage;
 

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 
-namespace Sidecar.Node.Storage;
+namespace Sidecar.Store;
 
 /// <summary>
 /// Key layout of a version's RocksDB: one keyspace, prefixed by kind.
@@ -12,7 +12,7 @@ namespace Sidecar.Node.Storage;
 /// </list>
 /// The last two are written in the same batch as the data they account for.
 /// </summary>
-internal static class StoreKeys
+public static class StoreKeys
 {
     public static readonly byte[] UserPrefix = "u:"u8.ToArray();
 

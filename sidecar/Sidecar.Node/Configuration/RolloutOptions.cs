@@ -1,0 +1,30 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Sidecar.Node.Configuration;
+
+/// <summary>The snapshot agent and the rollout coordinator (only with Consul). Section "Rollout".</summary>
+public sealed class RolloutOptions
+{
+    public const string Section = "Rollout";
+
+    /// <summary>Earlier live versions kept on disk for a rollback (at least the previous one).</summary>
+    [Range(1, 20)]
+    public int RetainVersions { get; set; } = 1;
+
+    /// <summary>Longest blocking read of the rollout keys: the agent and the coordinator also look
+    /// again at least this often (deadlines, health of silent participants).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Decided rounds kept in Consul KV for `rollout status` history; older ones are deleted.</summary>
+    [Range(1, 1000)]
+    public int KeepRounds { get; set; } = 10;
+
+    /// <summary>Fault drills: after preparing, hold the vote back this long (a slow participant).
+    /// Zero in production.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan PrepareDelay { get; set; } = TimeSpan.Zero;
+
+    /// <summary>Take part in coordinating (leader election). Off: this node only participates.</summary>
+    public bool Coordinate { get; set; } = true;
+}

@@ -1,0 +1,227 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Options;
+using Sidecar.Common.Consul;
+using Sidecar.Node.Configuration;
+using Sidecar.Store.Rollout;
+
+namespace Sidecar.Node.Coordination;
+
+/// <summary>
+/// Coordinator duty, held by whichever node's session holds <c>rollout/leader</c>. It keeps no
+/// state of its own: every step is decided from the keys, so a new leader simply continues a
+/// round where a dead one left it (a decided round needs nothing more from it: participants act
+/// on the decision themselves).
+/// <list type="number">
+/// <item>A pending request becomes a round: the proposal (participants: the service's passing
+/// instances) is created and the request deleted in one transaction.</item>
+/// <item>An undecided round aborts on a NO vote, on a vote whose session is gone, on a silent
+/// participant that is no longer healthy, or at its deadline; it commits once every participant
+/// voted YES, with one transaction that checks the proposal and every vote's session, CASes
+/// <c>rollout/current</c> and creates the decision (create-only, so it is written once).</item>
+/// </list>
+/// </summary>
+internal sealed class RolloutCoordinator : BackgroundService
+{
+    private readonly NodeConsul _consul;
+    private readonly NodeSession _session;
+    private readonly RolloutOptions _options;
+    private readonly ILogger<RolloutCoordinator> _logger;
+    private long _nextPrune;
+
+    public RolloutCoordinator(NodeConsul consul, NodeSession session, IOptions<RolloutOptions> options, ILogger<RolloutCoordinator> logger)
+    {
+        _consul = consul;
+        _session = session;
+        _options = options.Value;
+        _logger = logger;
+    }
+
+    private RolloutKeys Keys => _consul.Keys;
+
+    private ConsulClient Consul => _consul.Client;
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        // Creating the session fails while this node is not ready: it then cannot lead (logged at debug).
+        RolloutFollower.RunAsync(_consul, _options.PollInterval, StepAsync, e => _logger.LogDebug("Coordinator: {Error}", e.Message), stoppingToken);
+
+    private async Task StepAsync(RolloutStatus status, CancellationToken cancellationToken)
+    {
+        if (!_options.Coordinate || (status.Round is null && status.Request is null))
+        {
+            return; // Nothing to coordinate; do not even hold a session.
+        }
+
+        var session = await _session.GetAsync(cancellationToken);
+        if (status.LeaderSession != session)
+        {
+            if (status.LeaderSession is null && await Consul.Kv.AcquireAsync(Keys.Leader, System.Text.Encoding.UTF8.GetBytes(_consul.NodeId), session, cancellationToken: cancellationToken))
+            {
+                _logger.LogInformation("This node now coordinates rollouts");
+            }
+
+            return; // Act on the next read, which shows the lock held.
+        }
+
+        if (status.Round is { Decision: null } round)
+        {
+            await DecideAsync(status, round, cancellationToken);
+        }
+        else if (status.Request is { } request)
+        {
+            await ProposeAsync(status, request, cancellationToken);
+        }
+        else if (Stopwatch.GetTimestamp() > _nextPrune)
+        {
+            await PruneAsync(cancellationToken);
+            _nextPrune = Stopwatch.GetTimestamp() + 30 * Stopwatch.Frequency;
+        }
+    }
+
+    private async Task ProposeAsync(RolloutStatus status, RolloutRequest request, CancellationToken cancellationToken)
+    {
+        var round = status.RequestIndex;
+        var now = DateTimeOffset.UtcNow;
+        string? refusal = null;
+        string location = "";
+        IReadOnlyList<Participant> participants = [];
+        if (request.Scope != RolloutRequest.ScopeDatacenter)
+        {
+            refusal = "only scope 'dc' is supported: a global round needs cross-datacenter vote sessions, not built yet";
+        }
+        else if (request.Version == status.CommittedVersion)
+        {
+            refusal = $"{request.Version} is already the committed version";
+        }
+        else if ((await Consul.Kv.GetAsync(Keys.Version(request.Version), cancellationToken: cancellationToken)).Value is { } entry)
+        {
+            location = RolloutJson.Parse<VersionEntry>(entry.Value, entry.Key).Location;
+        }
+        else if (request.Version != Sidecar.Store.VersionNames.Initial)
+        {
+            refusal = $"version {request.Version} is not published";
+        }
+
+        if (refusal is null)
+        {
+            participants = await ParticipantsAsync(cancellationToken);
+            refusal = participants.Count == 0 ? "no healthy node to roll out to"
+                : participants.Count > TxnOp.MaxOperations - 4 ? $"{participants.Count} participants do not fit one Consul transaction (at most {TxnOp.MaxOperations - 4})"
+                : null;
+        }
+
+        var proposal = new Proposal(round, request.Id, request.Version, location, request.Scope, participants,
+            now + TimeSpan.FromSeconds(request.DeadlineSeconds), _consul.NodeId, now, status.Current?.Version ?? Sidecar.Store.VersionNames.Initial, status.CurrentIndex);
+        var ops = new List<TxnOp>
+        {
+            TxnOp.CheckIndex(Keys.Request, status.RequestIndex),
+            TxnOp.Cas(Keys.Proposal(round), RolloutJson.Bytes(proposal), 0),
+            TxnOp.Delete(Keys.Request),
+        };
+        if (refusal is not null)
+        {
+            ops.Add(TxnOp.Cas(Keys.Decision(round), RolloutJson.Bytes(new Decision(Decision.Abort, refusal, request.Version, now)), 0));
+        }
+
+        var result = await Consul.Txn.ExecuteAsync(ops, cancellationToken: cancellationToken);
+        if (result.Committed)
+        {
+            _logger.LogInformation("Round {Round}: proposed version {Version} to {Participants}{Refusal}", round, request.Version,
+                string.Join(", ", participants.Select(p => p.Node)), refusal is null ? "" : "; refused: " + refusal);
+        }
+    }
+
+    private async Task<IReadOnlyList<Participant>> ParticipantsAsync(CancellationToken cancellationToken)
+    {
+        var healthy = (await Consul.Health.ServiceAsync(_consul.Options.ServiceName, passingOnly: true, cancellationToken: cancellationToken)).Value;
+        return healthy
+            .Select(h => new Participant(h.Service.Id, h.Service.Meta?.GetValueOrDefault("datacenter") ?? h.Node.Datacenter ?? _consul.Datacenter))
+            .DistinctBy(p => p.Node)
+            .OrderBy(p => p.Node, StringComparer.Ordinal)
+            .ToList();
+    }
+
+    private async Task DecideAsync(RolloutStatus status, RoundStatus round, CancellationToken cancellationToken)
+    {
+        var proposal = round.Proposal;
+        if (round.Votes.FirstOrDefault(v => !v.Vote.Yes) is { } no)
+        {
+            await AbortAsync(round, $"{no.Vote.Node} voted NO: {no.Vote.Reason}", cancellationToken);
+            return;
+        }
+
+        if (round.Votes.FirstOrDefault(v => !v.Alive) is { } dead)
+        {
+            await AbortAsync(round, $"{dead.Vote.Node} lost its session after voting (it died or stopped being ready)", cancellationToken);
+            return;
+        }
+
+        var silent = proposal.Participants.Where(p => round.VoteOf(p.Node) is null).Select(p => p.Node).ToList();
+        if (silent.Count == 0)
+        {
+            await CommitAsync(round, cancellationToken);
+            return;
+        }
+
+        if (DateTimeOffset.UtcNow > proposal.Deadline)
+        {
+            await AbortAsync(round, $"deadline passed without a vote from {string.Join(", ", silent)}", cancellationToken);
+            return;
+        }
+
+        var healthy = (await ParticipantsAsync(cancellationToken)).Select(p => p.Node).ToHashSet();
+        if (silent.Where(n => !healthy.Contains(n)).ToList() is { Count: > 0 } gone)
+        {
+            await AbortAsync(round, $"{string.Join(", ", gone)} stopped being healthy before voting", cancellationToken);
+        }
+    }
+
+    private async Task CommitAsync(RoundStatus round, CancellationToken cancellationToken)
+    {
+        var proposal = round.Proposal;
+        var now = DateTimeOffset.UtcNow;
+        var ops = new List<TxnOp> { TxnOp.CheckIndex(Keys.Proposal(proposal.Round), round.ProposalIndex) };
+        ops.AddRange(round.Votes.Select(v => TxnOp.CheckSession(v.Key, v.Session!)));
+        ops.Add(TxnOp.Cas(Keys.Current, RolloutJson.Bytes(new CurrentVersion(proposal.Version, proposal.Previous, proposal.Round, now)), proposal.CurrentIndex));
+        ops.Add(TxnOp.Cas(Keys.Decision(proposal.Round), RolloutJson.Bytes(new Decision(Decision.Commit, null, proposal.Version, now)), 0));
+        var started = Stopwatch.GetTimestamp();
+        var result = await Consul.Txn.ExecuteAsync(ops, cancellationToken: cancellationToken);
+        if (result.Committed)
+        {
+            _logger.LogInformation("Round {Round}: committed version {Version} ({Ms:F1} ms transaction)", proposal.Round, proposal.Version, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+        else
+        {
+            // A vote's session died, the current version moved or someone decided first: the next
+            // read shows which, and the round aborts or is already decided.
+            _logger.LogWarning("Round {Round}: commit transaction refused: {Errors}", proposal.Round, string.Join("; ", result.Errors.Select(e => $"op {e.OpIndex}: {e.What}")));
+            if (result.Errors.Any(e => e.OpIndex == ops.Count - 2))
+            {
+                await AbortAsync(round, "the committed version changed during the round", cancellationToken);
+            }
+        }
+    }
+
+    private async Task AbortAsync(RoundStatus round, string reason, CancellationToken cancellationToken)
+    {
+        var proposal = round.Proposal;
+        var decision = new Decision(Decision.Abort, reason, proposal.Version, DateTimeOffset.UtcNow);
+        var result = await Consul.Txn.ExecuteAsync(
+            [TxnOp.CheckIndex(Keys.Proposal(proposal.Round), round.ProposalIndex), TxnOp.Cas(Keys.Decision(proposal.Round), RolloutJson.Bytes(decision), 0)],
+            cancellationToken: cancellationToken);
+        if (result.Committed)
+        {
+            _logger.LogWarning("Round {Round}: aborted: {Reason}", proposal.Round, reason);
+        }
+    }
+
+    /// <summary>Deletes all but the newest <c>Rollout:KeepRounds</c> decided rounds.</summary>
+    private async Task PruneAsync(CancellationToken cancellationToken)
+    {
+        var rounds = (await Consul.Kv.KeysAsync(Keys.RoundsPrefix, "/", cancellationToken: cancellationToken)).Value
+            .Select(Keys.RoundOf).OfType<ulong>().Distinct().Order().ToList();
+        foreach (var old in rounds.Take(Math.Max(0, rounds.Count - _options.KeepRounds)))
+        {
+            await Consul.Kv.DeleteTreeAsync(Keys.Round(old), cancellationToken: cancellationToken);
+        }
+    }
+}

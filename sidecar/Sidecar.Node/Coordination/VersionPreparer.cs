@@ -1,0 +1,101 @@
+using Sidecar.Common.Consul;
+using Sidecar.Node.Storage;
+using Sidecar.Store.Rollout;
+using Sidecar.Store.Snapshots;
+
+namespace Sidecar.Node.Coordination;
+
+/// <summary>
+/// Gets a version's database ready on this node without touching the live one: reuses a
+/// complete local directory (the previous version kept for rollback, or one prepared before a
+/// crash), else copies the snapshot from the registry, verifies its manifest and every checksum,
+/// and ingests its SST files into a new version directory. A bad snapshot throws
+/// <see cref="SnapshotInvalidException"/>: the reason of this node's NO vote.
+/// </summary>
+internal sealed class VersionPreparer
+{
+    private readonly VersionedStore _store;
+    private readonly NodeConsul _consul;
+    private readonly ILogger<VersionPreparer> _logger;
+
+    public VersionPreparer(VersionedStore store, NodeConsul consul, ILogger<VersionPreparer> logger)
+    {
+        _store = store;
+        _consul = consul;
+        _logger = logger;
+    }
+
+    public async Task<StoreVersion> OpenAsync(string id, CancellationToken cancellationToken)
+    {
+        var path = _store.VersionPath(id);
+        if (Directory.Exists(path) && (File.Exists(Path.Combine(path, VersionedStore.PreparedMarker)) || id == VersionedStore.InitialVersion))
+        {
+            _logger.LogInformation("Version {Version} is on disk already: reusing it", id);
+            return _store.OpenVersion(id);
+        }
+
+        if (id == VersionedStore.InitialVersion)
+        {
+            // "initial" is the empty store fed by Kafka alone: nothing to fetch.
+            return _store.OpenVersion(id);
+        }
+
+        var entryKey = _consul.Keys.Version(id);
+        var entry = (await _consul.Client.Kv.GetAsync(entryKey, cancellationToken: cancellationToken)).Value
+            ?? throw new SnapshotInvalidException($"version '{id}' is not in the registry index");
+        var location = RolloutJson.Parse<VersionEntry>(entry.Value, entryKey).Location;
+        return await Task.Run(() => Fetch(id, location), cancellationToken);
+    }
+
+    private StoreVersion Fetch(string id, string location)
+    {
+        var staging = Path.Combine(_store.Root, "staging", $"{id}-{Guid.NewGuid():n}");
+        var path = _store.VersionPath(id);
+        try
+        {
+            if (!Directory.Exists(location))
+            {
+                throw new SnapshotInvalidException($"registry location {location} does not exist");
+            }
+
+            // Verify the copy, not the source: what is checked is exactly what is ingested.
+            var manifest = SnapshotVerifier.ReadManifest(location);
+            SnapshotRegistry.CopyFiles(location, staging, manifest);
+            manifest = SnapshotVerifier.Verify(staging, id);
+            if (Directory.Exists(path))
+            {
+                _store.TryDelete(path); // an interrupted earlier preparation
+            }
+
+            var version = _store.OpenVersion(id);
+            try
+            {
+                var files = manifest.Files.Select(f => Path.Combine(staging, f.Name)).ToArray();
+                version.Db.IngestExternalFiles(files, new RocksDbSharp.IngestExternalFileOptions().SetMoveFiles(true));
+                File.WriteAllBytes(Path.Combine(path, VersionedStore.PreparedMarker), RolloutJson.Bytes(manifest));
+                _logger.LogInformation("Ingested version {Version}: {Keys} users in {Files} files", id, manifest.KeyCount, files.Length);
+                return version;
+            }
+            catch
+            {
+                version.Release();
+                throw;
+            }
+        }
+        catch (IOException e)
+        {
+            throw new SnapshotInvalidException($"could not copy the snapshot from {location}: {e.Message}");
+        }
+        catch (RocksDbSharp.RocksDbException e)
+        {
+            throw new SnapshotInvalidException($"RocksDB refused the snapshot files: {e.Message}");
+        }
+        finally
+        {
+            if (Directory.Exists(staging))
+            {
+                _store.TryDelete(staging);
+            }
+        }
+    }
+}

@@ -1,0 +1,174 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Sidecar.Common.Consul;
+using Sidecar.Store.Rollout;
+using Sidecar.Testing;
+
+namespace Sidecar.Rollout.Tests;
+
+/// <summary>
+/// One datacenter of real processes for a rollout test: a Consul dev agent, the Kafka mock host,
+/// a registry directory and sidecar nodes registered in Consul. Short TTLs and poll intervals so
+/// that failures are detected in seconds. Disposed (every process stopped by PID) at the end.
+/// </summary>
+public sealed class RolloutCluster : IAsyncDisposable
+{
+    private readonly Dictionary<string, NodeProcess> _nodes = new(StringComparer.Ordinal);
+
+    private RolloutCluster(ConsulAgent consul, KafkaMockProcess kafka, TempDir dir)
+    {
+        Consul = consul;
+        Kafka = kafka;
+        Dir = dir;
+        Client = consul.Client();
+    }
+
+    public ConsulAgent Consul { get; }
+
+    public KafkaMockProcess Kafka { get; }
+
+    public TempDir Dir { get; }
+
+    public ConsulClient Client { get; }
+
+    public RolloutKeys Keys { get; } = new("sidecar");
+
+    public string Registry => Dir.Sub("registry");
+
+    public IReadOnlyCollection<NodeProcess> Nodes => _nodes.Values;
+
+    public NodeProcess this[string id] => _nodes[id];
+
+    public static async Task<RolloutCluster> StartAsync()
+    {
+        var dir = new TempDir();
+        var consul = await ConsulAgent.StartAsync("dc-a");
+        var kafka = await KafkaMockProcess.StartAsync("updates:4", "updates.dlq:1");
+        return new RolloutCluster(consul, kafka, dir);
+    }
+
+    /// <summary>Starts nodes (in parallel) and waits until each is ready and passing in Consul.</summary>
+    public async Task StartNodesAsync(params (string Id, string[] Extra)[] nodes)
+    {
+        var started = await Task.WhenAll(nodes.Select(n => StartNodeProcessAsync(n.Id, n.Extra)));
+        foreach (var node in started)
+        {
+            await WaitPassingAsync(node);
+        }
+    }
+
+    public Task StartNodesAsync(params string[] ids) => StartNodesAsync(ids.Select(id => (id, Array.Empty<string>())).ToArray());
+
+    /// <summary>SIGKILL: no deregistration, no clean shutdown.</summary>
+    public async Task KillAsync(string id)
+    {
+        var node = _nodes[id];
+        await node.Process.KillAsync();
+        await node.DisposeAsync();
+        _nodes.Remove(id);
+    }
+
+    /// <summary>Starts a node again on its data root.</summary>
+    public async Task<NodeProcess> RestartAsync(string id, params string[] extra)
+    {
+        var node = await StartNodeProcessAsync(id, extra);
+        await WaitPassingAsync(node);
+        return node;
+    }
+
+    public async Task<RolloutStatus> StatusAsync() => await RolloutReader.ReadAsync(Client, Keys, CancellationToken.None);
+
+    /// <summary>Waits for the latest round to be decided.</summary>
+    public async Task<RoundStatus> WaitDecisionAsync(TimeSpan timeout)
+    {
+        RoundStatus? round = null;
+        await UntilAsync("a decision", async () => (round = (await StatusAsync()).Round) is { Decision: not null }, timeout);
+        return round!;
+    }
+
+    /// <summary>Polls a condition on the Consul state (no single process to watch).</summary>
+    public static async Task UntilAsync(string what, Func<Task<bool>> condition, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"no {what} within {timeout}");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>Waits until every running node serves <paramref name="version"/>.</summary>
+    public async Task WaitAllOnVersionAsync(string version, TimeSpan timeout)
+    {
+        foreach (var node in _nodes.Values)
+        {
+            await node.WaitAsync($"version {version}", async () => await VersionAsync(node) == version, timeout);
+        }
+    }
+
+    public static async Task<string> VersionAsync(NodeProcess node) => (await node.StatusAsync()).GetProperty("version").GetString()!;
+
+    /// <summary>Builds a snapshot from user documents and publishes it with sidecarctl; returns the built directory.</summary>
+    public async Task<string> BuildAndPublishAsync(string version, IEnumerable<string> jsonLines)
+    {
+        var input = Dir.Sub($"{version}.jsonl");
+        await File.WriteAllLinesAsync(input, jsonLines);
+        var built = Dir.Sub($"build-{version}");
+        await CliAsync(0, "snapshot", "build", "--input", input, "--out", built, "--version", version);
+        await CliAsync(0, "snapshot", "publish", built, "--registry", Registry, "--consul", Consul.Address.ToString());
+        return built;
+    }
+
+    /// <summary>Runs sidecarctl; asserts its exit code and returns its output.</summary>
+    public async Task<string> CliAsync(int expectedExit, params string[] args)
+    {
+        var (exit, output) = await RunCliAsync(args);
+        Assert.True(exit == expectedExit, $"sidecarctl {string.Join(' ', args)} exited {exit}, expected {expectedExit}:\n{output}");
+        return output;
+    }
+
+    public async Task<(int Exit, string Output)> RunCliAsync(params string[] args)
+    {
+        var full = args.Concat(args.Length > 0 && args[0] is "rollout" or "rollback" ? ["--consul", Consul.Address.ToString()] : []).ToList();
+        await using var cli = ChildProcess.StartDotnet("sidecarctl", Repo.Program("tools/Sidecar.Cli", "sidecarctl"), full);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        await cli.WaitForExitAsync(cts.Token);
+        // Output lines arrive asynchronously; give the last ones a moment.
+        await Task.Delay(100);
+        return (cli.ExitCode, cli.Output);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Task.WhenAll(_nodes.Values.Select(n => n.DisposeAsync().AsTask()));
+        Client.Dispose();
+        await Kafka.DisposeAsync();
+        await Consul.DisposeAsync();
+        Dir.Dispose();
+    }
+
+    private async Task<NodeProcess> StartNodeProcessAsync(string id, string[] extra)
+    {
+        string[] args =
+        [
+            "--Consul:Address", Consul.Address.ToString(),
+            "--Consul:CheckTtl", "00:00:02",
+            "--Rollout:PollInterval", "00:00:00.250",
+            .. extra,
+        ];
+        var node = await NodeProcess.StartAsync(Dir.Sub(id), Kafka.BootstrapServers, "dc-a", id, args);
+        _nodes[id] = node;
+        return node;
+    }
+
+    private async Task WaitPassingAsync(NodeProcess node)
+    {
+        var id = node.Process.Name["node-".Length..];
+        await node.WaitAsync("passing in Consul", async () =>
+            (await Client.Health.ServiceAsync("sidecar", passingOnly: true)).Value.Any(s => s.Service.Id == id), TimeSpan.FromSeconds(60));
+    }
+}

@@ -1,0 +1,178 @@
+using System.Diagnostics;
+using System.Globalization;
+using Google.Protobuf;
+using RocksDbSharp;
+using Sidecar.Store.Rollout;
+
+namespace Sidecar.Store.Snapshots;
+
+/// <summary>
+/// Builds a snapshot from JSON lines of user documents: SST files in the node's exact key and
+/// value layout (written with SstFileWriter, keys in bytewise order as RocksDB requires) and a
+/// manifest. A bad line stops the build with its line number; nothing is left in the output.
+/// </summary>
+public sealed class SnapshotBuilder
+{
+    public required string Version { get; init; }
+
+    /// <summary>Per origin partition ("dc:partition"), the highest origin offset the input already includes.</summary>
+    public IReadOnlyDictionary<string, long> Offsets { get; init; } = new Dictionary<string, long>();
+
+    public int ListCap { get; init; } = 100;
+
+    public int BloomBitsPerKey { get; init; } = 10;
+
+    /// <summary>A new file is started once one holds about this many bytes of keys and values.</summary>
+    public long MaxFileBytes { get; init; } = 256L << 20;
+
+    public sealed record Result(SnapshotManifest Manifest, TimeSpan Elapsed);
+
+    public Result Build(string input, string output)
+    {
+        var started = Stopwatch.GetTimestamp();
+        if (VersionNames.Check(Version) is { } bad)
+        {
+            throw new ArgumentException(bad);
+        }
+
+        var offsets = ParseOffsets(Offsets);
+        if (Directory.Exists(output) && Directory.EnumerateFileSystemEntries(output).Any())
+        {
+            throw new IOException($"{output} is not empty; a snapshot is built into a new directory");
+        }
+
+        var users = Read(input);
+        Directory.CreateDirectory(output);
+        try
+        {
+            var files = Write(output, offsets, users);
+            var manifest = new SnapshotManifest(SnapshotManifest.CurrentFormat, Version, DateTimeOffset.UtcNow, users.Count, files, Offsets);
+            File.WriteAllBytes(Path.Combine(output, SnapshotManifest.FileName), RolloutJson.Bytes(manifest));
+            return new Result(manifest, Stopwatch.GetElapsedTime(started));
+        }
+        catch
+        {
+            Directory.Delete(output, recursive: true);
+            throw;
+        }
+    }
+
+    /// <summary>"dc:partition" → origin offset key, checked.</summary>
+    public static List<(byte[] Key, long Offset)> ParseOffsets(IReadOnlyDictionary<string, long> offsets)
+    {
+        var keys = new List<(byte[], long)>();
+        foreach (var (name, offset) in offsets)
+        {
+            var colon = name.LastIndexOf(':');
+            if (colon <= 0 || !int.TryParse(name.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var partition) || offset < 0)
+            {
+                throw new ArgumentException($"offset '{name}={offset}' must be <origin dc>:<partition>=<offset>, offset not negative");
+            }
+
+            keys.Add((StoreKeys.OriginOffset(name[..colon], partition), offset));
+        }
+
+        return keys;
+    }
+
+    private List<(byte[] Key, byte[] Value)> Read(string input)
+    {
+        var users = new List<(byte[] Key, byte[] Value)>();
+        var lineNumber = 0;
+        foreach (var line in File.ReadLines(input))
+        {
+            lineNumber++;
+            if (string.IsNullOrWhiteSpace(line))
+            {
+                continue;
+            }
+
+            try
+            {
+                var (userId, state) = UserDocument.Parse(System.Text.Encoding.UTF8.GetBytes(line), Version, ListCap);
+                users.Add((StoreKeys.User(userId), state.ToByteArray()));
+            }
+            catch (Exception e) when (e is FormatException or System.Text.Json.JsonException)
+            {
+                throw new FormatException($"{input}:{lineNumber}: {e.Message}", e);
+            }
+        }
+
+        users.Sort((a, b) => a.Key.AsSpan().SequenceCompareTo(b.Key));
+        for (var i = 1; i < users.Count; i++)
+        {
+            if (users[i].Key.AsSpan().SequenceEqual(users[i - 1].Key))
+            {
+                throw new FormatException($"{input}: user '{StoreKeys.UserId(users[i].Key)}' appears more than once");
+            }
+        }
+
+        return users;
+    }
+
+    private List<SnapshotFile> Write(string output, List<(byte[] Key, long Offset)> offsets, List<(byte[] Key, byte[] Value)> users)
+    {
+        var files = new List<SnapshotFile>();
+        SstFileWriter? writer = null;
+        string? path = null;
+        long bytes = 0;
+        var options = SstFormat.WriterOptions(BloomBitsPerKey);
+
+        void Finish()
+        {
+            if (writer is null)
+            {
+                return;
+            }
+
+            writer.Finish();
+            writer.Dispose();
+            writer = null;
+            files.Add(new SnapshotFile(Path.GetFileName(path!), FileHash.Sha256(path!), new FileInfo(path!).Length));
+        }
+
+        void Add(byte[] key, byte[] value)
+        {
+            if (writer is null)
+            {
+                path = Path.Combine(output, $"data-{files.Count + 1:D6}.sst");
+                writer = new SstFileWriter(new EnvOptions(), options);
+                writer.Open(path);
+                bytes = 0;
+            }
+
+            writer.Add(key, value);
+            bytes += key.Length + value.Length;
+            if (bytes >= MaxFileBytes)
+            {
+                Finish();
+            }
+        }
+
+        // "o:" sorts before "u:", so the origin offsets come first in key order.
+        foreach (var (key, offset) in offsets.OrderBy(o => o.Key, ByteComparer.Instance))
+        {
+            Add(key, StoreKeys.Int64(offset));
+        }
+
+        foreach (var (key, value) in users)
+        {
+            Add(key, value);
+        }
+
+        Finish();
+        if (files.Count == 0)
+        {
+            throw new FormatException("the input holds no user and no offset: an empty snapshot cannot be built");
+        }
+
+        return files;
+    }
+
+    private sealed class ByteComparer : IComparer<byte[]>
+    {
+        public static readonly ByteComparer Instance = new();
+
+        public int Compare(byte[]? x, byte[]? y) => x.AsSpan().SequenceCompareTo(y);
+    }
+}

@@ -1,0 +1,47 @@
+using System.CommandLine;
+using Sidecar.Common.Consul;
+using Sidecar.Store.Rollout;
+
+namespace Sidecar.Cli;
+
+/// <summary>Options every Consul-facing command shares, and the client they make.</summary>
+internal sealed class CliOptions
+{
+    public Option<string> Consul { get; } = new("--consul")
+    {
+        Description = "Consul agent HTTP address (default $SIDECAR_CONSUL or http://127.0.0.1:8500)",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("SIDECAR_CONSUL") is { Length: > 0 } env ? env : "http://127.0.0.1:8500",
+    };
+
+    public Option<string> Prefix { get; } = new("--prefix")
+    {
+        Description = "Consul KV prefix of the project's keys (the nodes' Consul:KvPrefix)",
+        DefaultValueFactory = _ => "sidecar",
+    };
+
+    public Option<string?> Token { get; } = new("--token") { Description = "Consul ACL token (default $CONSUL_HTTP_TOKEN)" };
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(Consul);
+        command.Options.Add(Prefix);
+        command.Options.Add(Token);
+    }
+
+    public ConsulClient Client(ParseResult result)
+    {
+        var address = result.GetValue(Consul)!;
+        if (!Uri.TryCreate(address, UriKind.Absolute, out var uri))
+        {
+            throw new ArgumentException($"--consul '{address}' is not an absolute URL");
+        }
+
+        return new ConsulClient(new ConsulClientOptions
+        {
+            Address = uri,
+            Token = result.GetValue(Token) ?? Environment.GetEnvironmentVariable("CONSUL_HTTP_TOKEN"),
+        });
+    }
+
+    public RolloutKeys Keys(ParseResult result) => new(result.GetValue(Prefix)!);
+}

@@ -1,0 +1,27 @@
+using System.CommandLine;
+using Sidecar.Cli;
+using Sidecar.Common.Consul;
+using Sidecar.Store.Snapshots;
+
+// sidecarctl: snapshot build|publish|list, rollout start|status|abort, rollback.
+// Exit codes: 0 done, 1 the operation failed or a rollout aborted, 2 bad input.
+var shared = new CliOptions();
+var root = new RootCommand("sidecarctl: dataset snapshots and rollouts of the sidecar");
+root.Subcommands.Add(SnapshotCommands.Create(shared));
+root.Subcommands.Add(RolloutCommands.Create(shared));
+root.Subcommands.Add(RolloutCommands.Rollback(shared));
+
+try
+{
+    return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+}
+catch (Exception e) when (e is ArgumentException or FormatException or SnapshotInvalidException or InvalidDataException)
+{
+    await Console.Error.WriteLineAsync("error: " + e.Message);
+    return 2;
+}
+catch (Exception e) when (e is IOException or ConsulException or HttpRequestException or TimeoutException or InvalidOperationException)
+{
+    await Console.Error.WriteLineAsync("failed: " + e.Message);
+    return 1;
+}

@@ -1,0 +1,126 @@
+using System.CommandLine;
+using System.Globalization;
+using Sidecar.Store.Rollout;
+using Sidecar.Store.Snapshots;
+
+namespace Sidecar.Cli;
+
+/// <summary><c>snapshot build | publish | list</c>.</summary>
+internal static class SnapshotCommands
+{
+    public static Command Create(CliOptions shared)
+    {
+        var snapshot = new Command("snapshot", "Build, publish and list dataset snapshots");
+        snapshot.Subcommands.Add(Build());
+        snapshot.Subcommands.Add(Publish(shared));
+        snapshot.Subcommands.Add(List(shared));
+        return snapshot;
+    }
+
+    private static Command Build()
+    {
+        var input = new Option<FileInfo>("--input") { Description = "JSON lines of user documents {\"userId\",\"fields\",\"lists\",\"counters\"}", Required = true };
+        var output = new Option<DirectoryInfo>("--out") { Description = "New (or empty) directory for the SST files and manifest.json", Required = true };
+        var version = new Option<string>("--version")
+        {
+            Description = "Version id (default v<UTC timestamp>)",
+            DefaultValueFactory = _ => "v" + DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture),
+        };
+        var offsets = new Option<string[]>("--offset")
+        {
+            Description = "<origin dc>:<partition>=<offset>: the highest origin offset the input already includes (repeatable)",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var listCap = new Option<int>("--list-cap") { Description = "Most items per list (the nodes' Store:ListCap)", DefaultValueFactory = _ => 100 };
+        var command = new Command("build", "Build SST files and a manifest from JSON lines") { input, output, version, offsets, listCap };
+        command.SetAction(result =>
+        {
+            var builder = new SnapshotBuilder
+            {
+                Version = result.GetValue(version)!,
+                Offsets = ParseOffsets(result.GetValue(offsets) ?? []),
+                ListCap = result.GetValue(listCap),
+            };
+            var file = result.GetValue(input)!;
+            if (!file.Exists)
+            {
+                throw new ArgumentException($"--input {file.FullName} does not exist");
+            }
+
+            var built = builder.Build(file.FullName, result.GetValue(output)!.FullName);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"built {built.Manifest.Version}: {built.Manifest.KeyCount} users in {built.Manifest.Files.Count} file(s), {built.Elapsed.TotalSeconds:F2} s"));
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Publish(CliOptions shared)
+    {
+        var source = new Argument<DirectoryInfo>("dir") { Description = "A built snapshot" };
+        var registry = new Option<DirectoryInfo>("--registry") { Description = "The registry directory every node can read", Required = true };
+        var command = new Command("publish", "Copy a snapshot into the registry and index it in Consul") { source, registry };
+        shared.AddTo(command);
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            var (location, manifest, sha) = SnapshotRegistry.Publish(result.GetValue(source)!.FullName, result.GetValue(registry)!.FullName);
+            using var consul = shared.Client(result);
+            var keys = shared.Keys(result);
+            var entry = new VersionEntry(manifest.Version, location, manifest.KeyCount, sha, DateTimeOffset.UtcNow);
+            if (!await consul.Kv.CasAsync(keys.Version(manifest.Version), RolloutJson.Bytes(entry), 0, cancellationToken: cancellationToken))
+            {
+                // Already indexed: fine if it is this very snapshot (a retried publish), refused otherwise.
+                var existing = (await consul.Kv.GetAsync(keys.Version(manifest.Version), cancellationToken: cancellationToken)).Value;
+                var indexed = RolloutJson.Parse<VersionEntry>(existing?.Value, keys.Version(manifest.Version));
+                if (indexed.ManifestSha256 != sha)
+                {
+                    throw new IOException($"version '{manifest.Version}' is already published with another manifest (at {indexed.Location})");
+                }
+            }
+
+            Console.WriteLine($"published {manifest.Version} at {location}");
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command List(CliOptions shared)
+    {
+        var command = new Command("list", "List published versions");
+        shared.AddTo(command);
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            using var consul = shared.Client(result);
+            var keys = shared.Keys(result);
+            var status = await RolloutReader.ReadAsync(consul, keys, cancellationToken);
+            var pairs = (await consul.Kv.ListAsync(keys.VersionsPrefix, cancellationToken: cancellationToken)).Value;
+            Console.WriteLine($"{"VERSION",-24} {"KEYS",12} {"PUBLISHED",-25} LOCATION");
+            foreach (var pair in pairs.OrderBy(p => p.CreateIndex))
+            {
+                var entry = RolloutJson.Parse<VersionEntry>(pair.Value, pair.Key);
+                var mark = entry.Version == status.CommittedVersion ? " (committed)" : "";
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{entry.Version,-24} {entry.KeyCount,12} {entry.PublishedAt:u} {entry.Location}{mark}"));
+            }
+
+            return 0;
+        });
+        return command;
+    }
+
+    private static Dictionary<string, long> ParseOffsets(string[] values)
+    {
+        var offsets = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var value in values)
+        {
+            var equals = value.LastIndexOf('=');
+            if (equals <= 0 || !long.TryParse(value.AsSpan(equals + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var offset))
+            {
+                throw new ArgumentException($"--offset '{value}' must be <origin dc>:<partition>=<offset>");
+            }
+
+            offsets[value[..equals]] = offset;
+        }
+
+        return offsets;
+    }
+}
