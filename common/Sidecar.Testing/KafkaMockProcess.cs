@@ -53,7 +53,7 @@ public sealed class KafkaMockProcess : IAsyncDisposable
         });
         try
         {
-            return new KafkaMockProcess(process, await ready.Task.WaitAsync(TimeSpan.FromSeconds(30)), controlUrl);
+            return new KafkaMockProcess(process, await ready.Task.WaitAsync(Wait.StartTimeout), controlUrl);
         }
         catch (TimeoutException)
         {

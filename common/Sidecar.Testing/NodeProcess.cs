@@ -39,7 +39,7 @@ public sealed class NodeProcess : IAsyncDisposable
         args.AddRange(extra);
         var process = ChildProcess.StartDotnet($"node-{id}", Repo.Program("sidecar/Sidecar.Node", "Sidecar.Node"), args);
         var node = new NodeProcess(process, url, dataRoot);
-        await node.WaitAsync("live", async () => (await node.Http.GetAsync("/health/live")).IsSuccessStatusCode, TimeSpan.FromSeconds(30));
+        await node.WaitAsync("live", async () => (await node.Http.GetAsync("/health/live")).IsSuccessStatusCode, Wait.StartTimeout);
         return node;
     }
 

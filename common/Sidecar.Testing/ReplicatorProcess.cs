@@ -42,7 +42,7 @@ public sealed class ReplicatorProcess : IAsyncDisposable
         args.AddRange(extra);
         var process = ChildProcess.StartDotnet($"replicator-{id}", Repo.Program("replicator/Sidecar.Replicator", "Sidecar.Replicator"), args);
         var replicator = new ReplicatorProcess(process, url);
-        await Wait.UntilAsync(process, "live", async () => (await replicator.Http.GetAsync("/health/live")).IsSuccessStatusCode, TimeSpan.FromSeconds(30));
+        await Wait.UntilAsync(process, "live", async () => (await replicator.Http.GetAsync("/health/live")).IsSuccessStatusCode, Wait.StartTimeout);
         return replicator;
     }
 

@@ -3,6 +3,10 @@ namespace Sidecar.Testing;
 /// <summary>Polls a condition against a live process, failing with its output when it dies or time runs out.</summary>
 public static class Wait
 {
+    /// <summary>How long a process may take to start listening: generous, because a loaded 2-core
+    /// CI machine can take tens of seconds to start a .NET process.</summary>
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
+
     public static async Task UntilAsync(ChildProcess process, string what, Func<Task<bool>> condition, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
