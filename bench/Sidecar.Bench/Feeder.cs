@@ -3,6 +3,7 @@ using System.Text;
 using Confluent.Kafka;
 using Google.Protobuf;
 using Sidecar.Common.Envelope;
+using Sidecar.Testing;
 
 namespace Sidecar.Bench;
 
@@ -30,14 +31,7 @@ internal sealed class Feeder : IAsyncDisposable
         new(bootstrap, topic, perSecond, make);
 
     public static IProducer<byte[], byte[]> Producer(string bootstrap) =>
-        new ProducerBuilder<byte[], byte[]>(new ProducerConfig
-        {
-            BootstrapServers = bootstrap,
-            Acks = Acks.All,
-            EnableIdempotence = true,
-            LingerMs = 2,
-            CompressionType = CompressionType.Lz4,
-        }).Build();
+        new ProducerBuilder<byte[], byte[]>(TestKafka.ProducerConfig(bootstrap, lingerMs: 2)).Build();
 
     public static Message<byte[], byte[]> Message(UpdateEnvelope envelope) =>
         new() { Key = Encoding.UTF8.GetBytes(envelope.UserId), Value = envelope.ToByteArray() };

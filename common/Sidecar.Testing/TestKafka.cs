@@ -16,15 +16,18 @@ public sealed class TestKafka : IDisposable
     {
         NativeKafka.EnsureLoaded();
         _bootstrap = bootstrap;
-        _producer = new ProducerBuilder<byte[], byte[]>(new ProducerConfig
-        {
-            BootstrapServers = bootstrap,
-            Acks = Acks.All,
-            EnableIdempotence = true,
-            LingerMs = 5,
-            CompressionType = CompressionType.Lz4,
-        }).Build();
+        _producer = new ProducerBuilder<byte[], byte[]>(ProducerConfig(bootstrap, lingerMs: 5)).Build();
     }
+
+    /// <summary>How tests and benchmarks produce: as a node does (idempotent, acks=all, lz4).</summary>
+    public static ProducerConfig ProducerConfig(string bootstrap, double lingerMs) => new()
+    {
+        BootstrapServers = bootstrap,
+        Acks = Acks.All,
+        EnableIdempotence = true,
+        LingerMs = lingerMs,
+        CompressionType = CompressionType.Lz4,
+    };
 
     public Task<DeliveryResult<byte[], byte[]>> ProduceAsync(string topic, UpdateEnvelope envelope, Partition? partition = null, Headers? headers = null) =>
         ProduceRawAsync(topic, Encoding.UTF8.GetBytes(envelope.UserId), envelope.ToByteArray(), partition, headers);
