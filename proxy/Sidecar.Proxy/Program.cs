@@ -6,7 +6,8 @@ using Sidecar.Proxy.Configuration;
 using Sidecar.Proxy.Forwarding;
 using Sidecar.Proxy.Routing;
 
-var builder = WebApplication.CreateSlimBuilder(args);
+// appsettings.json is found next to the program whatever the working directory.
+var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 if (string.IsNullOrEmpty(builder.Configuration["urls"]))
 {
     builder.WebHost.UseUrls("http://127.0.0.1:5070");

@@ -1,0 +1,53 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Sidecar.Testing;
+
+/// <summary>An edge proxy as a real process on a loopback port.</summary>
+public sealed class ProxyProcess : IAsyncDisposable
+{
+    private ProxyProcess(ChildProcess process, string url)
+    {
+        Process = process;
+        Url = url;
+        Http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public ChildProcess Process { get; }
+
+    public string Url { get; }
+
+    public HttpClient Http { get; }
+
+    /// <summary>Starts a proxy for <paramref name="datacenter"/> with <paramref name="datacenters"/> in failover order; waits until it is live.</summary>
+    public static async Task<ProxyProcess> StartAsync(string datacenter, IReadOnlyList<string> datacenters, params string[] extra)
+    {
+        var url = $"http://127.0.0.1:{ChildProcess.FreePort()}";
+        var args = new List<string> { "--urls", url, "--Proxy:Datacenter", datacenter };
+        for (var i = 0; i < datacenters.Count; i++)
+        {
+            args.AddRange([$"--Proxy:Datacenters:{i}", datacenters[i]]);
+        }
+
+        args.AddRange(extra);
+        var process = ChildProcess.StartDotnet($"proxy-{datacenter}-{url[^5..]}", Repo.Program("proxy/Sidecar.Proxy", "Sidecar.Proxy"), args);
+        var proxy = new ProxyProcess(process, url);
+        await Wait.UntilAsync(process, "live", async () => (await proxy.Http.GetAsync("/health/live")).IsSuccessStatusCode, TimeSpan.FromSeconds(30));
+        return proxy;
+    }
+
+    /// <summary>Where the proxy sends a user now (<c>GET /proxy/route/{userId}</c>).</summary>
+    public async Task<JsonElement> RouteAsync(string userId) =>
+        await Http.GetFromJsonAsync<JsonElement>("/proxy/route/" + Uri.EscapeDataString(userId));
+
+    /// <summary>The node id the proxy sends a user to now.</summary>
+    public async Task<string> NodeOfAsync(string userId) => (await RouteAsync(userId)).GetProperty("node").GetString() ?? "";
+
+    public Task<double> MetricAsync(string name, string labels = "") => PrometheusText.SumAsync(Http, name, labels);
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await Process.DisposeAsync();
+    }
+}
