@@ -5,7 +5,8 @@ namespace Sidecar.Proxy.Forwarding;
 /// <summary>The state of one request across its attempts: the user and the nodes already tried.</summary>
 internal sealed class RequestAttempts(HttpContext context, ulong user, long startTimestamp, bool retriable)
 {
-    private Node?[]? _tried;
+    // Most requests make one attempt: the array exists only from the second on.
+    private Node?[] _tried = new Node?[1];
     private int _count;
 
     public HttpContext Context { get; } = context;
@@ -21,7 +22,6 @@ internal sealed class RequestAttempts(HttpContext context, ulong user, long star
 
     public void Add(Node node)
     {
-        _tried ??= new Node?[4];
         if (_count == _tried.Length)
         {
             Array.Resize(ref _tried, _count * 2);

@@ -54,8 +54,12 @@ internal sealed class UserForwarder
         }
 
         var attempts = new RequestAttempts(context, UserHash.OfUser(userId), Stopwatch.GetTimestamp(), CanRetry(context.Request));
-        if (attempts.Retriable && _retry.MaxRetries > 0)
+
+        // The first attempt runs inline: most requests need no other, and skip the pipeline's cost.
+        var first = await AttemptAsync(attempts);
+        if (first.Result.Retriable && _retry.MaxRetries > 0)
         {
+            _metrics.Retry();
             var resilience = ResilienceContextPool.Shared.Get(context.RequestAborted);
             try
             {
@@ -65,10 +69,6 @@ internal sealed class UserForwarder
             {
                 ResilienceContextPool.Shared.Return(resilience);
             }
-        }
-        else
-        {
-            await AttemptAsync(attempts);
         }
     }
 
@@ -147,21 +147,19 @@ internal sealed class UserForwarder
         return Outcome.FromResult(new AttemptOutcome(node, choice.Kind, retriable));
     }
 
+    /// <summary>The attempts after the first: <see cref="RetryOptions.MaxRetries"/> in all, the first of them at once.</summary>
     private static ResiliencePipeline<AttemptOutcome> BuildPipeline(RetryOptions retry, ProxyMetrics metrics)
     {
         var builder = new ResiliencePipelineBuilder<AttemptOutcome>();
-        if (retry.MaxRetries > 0)
+        if (retry.MaxRetries > 1)
         {
             builder.AddRetry(new RetryStrategyOptions<AttemptOutcome>
             {
-                MaxRetryAttempts = retry.MaxRetries,
+                MaxRetryAttempts = retry.MaxRetries - 1,
                 ShouldHandle = static args => new ValueTask<bool>(args.Outcome.Result.Retriable),
 
-                // The first retry goes to another node at once; later ones back off a little,
-                // in case the whole view is stale (e.g. every node restarting).
-                DelayGenerator = args => new ValueTask<TimeSpan?>(args.AttemptNumber == 0
-                    ? TimeSpan.Zero
-                    : retry.BackoffBase * Math.Pow(2, args.AttemptNumber - 1)),
+                // Later retries back off a little, in case the whole view is stale (every node restarting, say).
+                DelayGenerator = args => new ValueTask<TimeSpan?>(retry.BackoffBase * Math.Pow(2, args.AttemptNumber)),
                 OnRetry = _ =>
                 {
                     metrics.Retry();
