@@ -103,4 +103,39 @@ public sealed class NodeLossTests(Cluster cluster)
         Assert.True(await proxyA.MetricAsync("sidecar_proxy_failovers_total", "kind=\"other_datacenter\"") > 0);
         Assert.True(stoppedAt < allStoppedAt);
     }
+
+    [Fact]
+    public async Task A_write_with_an_idempotency_key_is_replayed_on_the_next_node_and_one_without_is_not()
+    {
+        await cluster.RestoreAsync();
+        var file = Path.Combine(cluster.Dir, "writes.json");
+        cluster.WriteMembership(file);
+
+        // Active checks far apart: the proxies learn of the death only from the failed request itself.
+        string[] slowChecks = ["--Proxy:ActiveHealth:Interval", "00:10:00"];
+        await using var withKey = await Proxies.StartAsync(file, "dc-a", slowChecks);
+        await using var withoutKey = await Proxies.StartAsync(file, "dc-a", slowChecks);
+        var user = (await Proxies.RoutesAsync(withKey, Proxies.Users(100, "write"))).First(r => r.Value == "a1").Key;
+        await cluster.KillAsync("a1");
+
+        var body = """{"ops":[{"op":"set","field":"city","value":"Goa"}]}""";
+        using var keyed = new HttpRequestMessage(HttpMethod.Post, $"/v1/users/{user}/updates?wait=applied") { Content = new StringContent(body) };
+        keyed.Headers.Add("Idempotency-Key", "k-1");
+        using var accepted = await withKey.Http.SendAsync(keyed);
+        Assert.Equal(System.Net.HttpStatusCode.OK, accepted.StatusCode);
+        var substitute = Assert.Single(accepted.Headers.GetValues("X-Sidecar-Node"));
+        Assert.NotEqual("a1", substitute);
+        Assert.Equal(1, await withKey.MetricAsync("sidecar_proxy_retries_total"));
+
+        // The body reached the substitute whole: the user's field is there.
+        using var read = await withKey.Http.GetAsync($"/v1/users/{user}/fields/city");
+        Assert.Equal(System.Net.HttpStatusCode.OK, read.StatusCode);
+        Assert.Contains("Goa", await read.Content.ReadAsStringAsync());
+
+        // Without a key the write may not be repeated: the failure is the client's to see (and the node is out).
+        using var unkeyed = await withoutKey.Http.PostAsync($"/v1/users/{user}/updates", new StringContent(body));
+        Assert.Equal(System.Net.HttpStatusCode.BadGateway, unkeyed.StatusCode);
+        Assert.Equal(0, await withoutKey.MetricAsync("sidecar_proxy_retries_total"));
+        Assert.Equal(substitute, await withoutKey.NodeOfAsync(user));
+    }
 }
