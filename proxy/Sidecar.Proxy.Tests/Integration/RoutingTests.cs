@@ -46,6 +46,9 @@ public sealed class RoutingTests(Cluster cluster)
         // No user id at all: refused, not guessed.
         using var none = await first.Http.GetAsync("/admin/status");
         Assert.Equal(System.Net.HttpStatusCode.BadRequest, none.StatusCode);
+
+        // SIGTERM: a clean exit.
+        Assert.Equal(0, await second.Process.TerminateAsync(TimeSpan.FromSeconds(20)));
     }
 
     [Fact]
