@@ -19,10 +19,23 @@ connections="${2:-64}"
 rounds="${3:-3}"
 threads=2
 users=256
-base_port="${BENCH_BASE_PORT:-18080}"
-node_ports=("$((base_port + 1))" "$((base_port + 2))")
-proxy_port="$((base_port + 10))"
-haproxy_port="$((base_port + 11))"
+# Free loopback ports, picked at random and checked (the machine is shared: fixed ports collide).
+taken=" "
+free_port() {
+  local p
+  while :; do
+    p=$((RANDOM % 30000 + 20000))
+    if [[ "$taken" != *" $p "* ]] && [ -z "$(ss -Hltn "sport = :$p")" ]; then
+      taken="$taken$p "
+      echo "$p"
+      return
+    fi
+  done
+}
+node_ports=("$(free_port)"); taken="$taken${node_ports[0]} "
+node_ports+=("$(free_port)"); taken="$taken${node_ports[1]} "
+proxy_port="$(free_port)"; taken="$taken$proxy_port "
+haproxy_port="$(free_port)"
 work="$(mktemp -d /tmp/proxy-wrk.XXXXXX)"
 pids=()
 
