@@ -14,6 +14,9 @@ public sealed class Cluster : IAsyncLifetime
     public static readonly string[] Datacenters = ["dc-a", "dc-b"];
 
     private readonly TempDir _dir = new();
+
+    // Two node starts at a time: five at once on two busy cores can outlast a node's start timeout.
+    private readonly SemaphoreSlim _starting = new(2);
     private readonly Dictionary<string, NodeProcess> _nodes = [];
     private readonly Dictionary<string, string> _urls = [];
 
@@ -70,19 +73,28 @@ public sealed class Cluster : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await Task.WhenAll(_nodes.Values.Select(n => n.DisposeAsync().AsTask()));
+        _starting.Dispose();
         _dir.Dispose();
     }
 
     private async Task StartAsync(string id)
     {
         var dc = Layout.Single(n => n.Id == id).Datacenter;
-        var node = await NodeProcess.StartAsync(_dir.Sub(id), null, dc, id, "--urls", _urls[id]);
-        lock (_nodes)
+        await _starting.WaitAsync();
+        try
         {
-            _nodes[id] = node;
-        }
+            var node = await NodeProcess.StartAsync(_dir.Sub(id), null, dc, id, "--urls", _urls[id]);
+            lock (_nodes)
+            {
+                _nodes[id] = node;
+            }
 
-        await node.WaitAsync("ready", async () => (await node.Http.GetAsync("/health/ready")).IsSuccessStatusCode, TimeSpan.FromSeconds(60));
+            await node.WaitAsync("ready", async () => (await node.Http.GetAsync("/health/ready")).IsSuccessStatusCode, TimeSpan.FromSeconds(60));
+        }
+        finally
+        {
+            _starting.Release();
+        }
     }
 }
 

@@ -37,8 +37,12 @@ internal sealed class LoadLoop : IAsyncDisposable
 
     public Stopwatch Clock { get; }
 
-    /// <summary>Every answer: when (ms since start), through which proxy, for which user, which node served, status.</summary>
-    public ConcurrentQueue<(long AtMs, int Proxy, string User, string Node, string Datacenter, int Status)> Answers { get; } = new();
+    /// <summary>
+    /// Every answer: when its request was sent (ms since start: a request sent after the proxy
+    /// published a change is routed by it, however long it then takes), through which proxy,
+    /// for which user, which node served, status.
+    /// </summary>
+    public ConcurrentQueue<(long SentMs, int Proxy, string User, string Node, string Datacenter, int Status)> Answers { get; } = new();
 
     public long Requests => Interlocked.Read(ref _requests);
 
@@ -90,6 +94,7 @@ internal sealed class LoadLoop : IAsyncDisposable
 
     private async Task OnceAsync(ProxyProcess proxy, int index, string user, string method)
     {
+        var sent = Clock.ElapsedMilliseconds;
         try
         {
             using var request = new HttpRequestMessage(new HttpMethod(method), $"{proxy.Url}/v1/users/{user}");
@@ -99,7 +104,7 @@ internal sealed class LoadLoop : IAsyncDisposable
             var status = (int)response.StatusCode;
             var node = response.Headers.TryGetValues("X-Sidecar-Node", out var n) ? n.First() : "";
             var dc = response.Headers.TryGetValues("X-Sidecar-Datacenter", out var d) ? d.First() : "";
-            Answers.Enqueue((Clock.ElapsedMilliseconds, index, user, node, dc, status));
+            Answers.Enqueue((sent, index, user, node, dc, status));
             if (status >= 500)
             {
                 Interlocked.Increment(ref _serverErrors);

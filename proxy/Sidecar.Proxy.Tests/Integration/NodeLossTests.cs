@@ -40,7 +40,7 @@ public sealed class NodeLossTests(Cluster cluster)
 
         // Everyone else did not move; and once the loss was seen, the answers came from the substitutes.
         Assert.All(users.Except(victims), u => Assert.Equal(before[u], substituteFirst.GetValueOrDefault(u, before[u])));
-        var settled = load.Answers.Where(a => a.AtMs > killedAt + 1000 && victims.Contains(a.User)).ToList();
+        var settled = load.Answers.Where(a => a.SentMs > killedAt + 1000 && victims.Contains(a.User)).ToList();
         Assert.NotEmpty(settled);
         Assert.All(settled, a => Assert.Equal(substituteFirst[a.User], a.Node));
 
@@ -53,7 +53,7 @@ public sealed class NodeLossTests(Cluster cluster)
         await load.StopAsync();
 
         load.AssertNoErrors();
-        var after = load.Answers.Where(a => a.AtMs > routedBackAt + 500 && victims.Contains(a.User)).ToList();
+        var after = load.Answers.Where(a => a.SentMs > routedBackAt + 500 && victims.Contains(a.User)).ToList();
         Assert.NotEmpty(after);
         Assert.All(after, a => Assert.Equal("a1", a.Node));
         Assert.True(backAt > killedAt);
@@ -88,7 +88,7 @@ public sealed class NodeLossTests(Cluster cluster)
         var route = await proxyA.RouteAsync(users[0]);
         Assert.Equal("OtherDatacenter", route.GetProperty("kind").GetString());
         Assert.Equal("dc-b", route.GetProperty("datacenter").GetString());
-        var settled = load.Answers.Where(a => a.AtMs > allStoppedAt + 1000).ToList();
+        var settled = load.Answers.Where(a => a.SentMs > allStoppedAt + 1000).ToList();
         Assert.NotEmpty(settled);
         Assert.All(settled, a => Assert.Equal("dc-b", a.Datacenter));
 
@@ -99,7 +99,7 @@ public sealed class NodeLossTests(Cluster cluster)
         await load.StopAsync();
 
         load.AssertNoErrors();
-        Assert.All(load.Answers.Where(a => a.AtMs > backAt + 500), a => Assert.Equal("dc-a", a.Datacenter));
+        Assert.All(load.Answers.Where(a => a.SentMs > backAt + 500), a => Assert.Equal("dc-a", a.Datacenter));
         Assert.True(await proxyA.MetricAsync("sidecar_proxy_failovers_total", "kind=\"other_datacenter\"") > 0);
         Assert.True(stoppedAt < allStoppedAt);
     }
