@@ -4,20 +4,12 @@ using System.Text.Json;
 namespace Sidecar.Testing;
 
 /// <summary>An edge proxy as a real process on a loopback port.</summary>
-public sealed class ProxyProcess : IAsyncDisposable
+public sealed class ProxyProcess : ServiceProcess
 {
     private ProxyProcess(ChildProcess process, string url)
+        : base(process, url)
     {
-        Process = process;
-        Url = url;
-        Http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(30) };
     }
-
-    public ChildProcess Process { get; }
-
-    public string Url { get; }
-
-    public HttpClient Http { get; }
 
     /// <summary>Starts a proxy for <paramref name="datacenter"/> with <paramref name="datacenters"/> in failover order; waits until it is live.</summary>
     public static async Task<ProxyProcess> StartAsync(string datacenter, IReadOnlyList<string> datacenters, params string[] extra)
@@ -32,7 +24,7 @@ public sealed class ProxyProcess : IAsyncDisposable
         args.AddRange(extra);
         var process = ChildProcess.StartDotnet($"proxy-{datacenter}-{url[^5..]}", Repo.Program("proxy/Sidecar.Proxy", "Sidecar.Proxy"), args);
         var proxy = new ProxyProcess(process, url);
-        await Wait.UntilAsync(process, "live", async () => (await proxy.Http.GetAsync("/health/live")).IsSuccessStatusCode, TimeSpan.FromSeconds(30));
+        await proxy.WaitLiveAsync();
         return proxy;
     }
 
@@ -44,10 +36,4 @@ public sealed class ProxyProcess : IAsyncDisposable
     public async Task<string> NodeOfAsync(string userId) => (await RouteAsync(userId)).GetProperty("node").GetString() ?? "";
 
     public Task<double> MetricAsync(string name, string labels = "") => PrometheusText.SumAsync(Http, name, labels);
-
-    public async ValueTask DisposeAsync()
-    {
-        Http.Dispose();
-        await Process.DisposeAsync();
-    }
 }
