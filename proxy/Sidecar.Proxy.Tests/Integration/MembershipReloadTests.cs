@@ -119,7 +119,48 @@ public sealed class MembershipReloadTests(Cluster cluster)
         Assert.True(await proxy.MetricAsync("sidecar_proxy_membership_changes_total") >= 4);
     }
 
-    private static async Task RegisterAsync(Sidecar.Common.Consul.ConsulClient consul, string id, string url)
+    [Fact]
+    public async Task Consul_datacenters_are_watched_with_dc_and_a_local_datacenter_leaving_fails_users_over_to_the_next()
+    {
+        await cluster.RestoreAsync();
+        var (agentA, agentB) = await ConsulAgent.StartWanPairAsync();
+        await using (agentA)
+        await using (agentB)
+        {
+            using var consulA = agentA.Client();
+            using var consulB = agentB.Client();
+            foreach (var (id, dc) in Cluster.Layout)
+            {
+                await RegisterAsync(dc == "dc-a" ? consulA : consulB, id, cluster.Url(id), dc);
+            }
+
+            // The dc-a proxy talks to dc-a's agent only; dc-b's nodes come through ?dc=dc-b.
+            await using var proxy = await ProxyProcess.StartAsync("dc-a", Cluster.Datacenters, "--Proxy:Consul:Address", agentA.Address.ToString(),
+                "--Proxy:ActiveHealth:Interval", "00:00:00.200");
+            await Wait.UntilAsync(proxy.Process, "both datacenters from Consul", async () =>
+            {
+                var order = (await proxy.RouteAsync("any")).GetProperty("order");
+                return order[0].GetProperty("nodes").GetArrayLength() == 3 && order[1].GetProperty("nodes").GetArrayLength() == 2;
+            }, TimeSpan.FromSeconds(30));
+            var users = Proxies.Users(300, "wan");
+            Assert.All((await Proxies.RoutesAsync(proxy, users)).Values, n => Assert.StartsWith("a", n, StringComparison.Ordinal));
+
+            // Every dc-a node fails its check: the users go to their dc-b nodes, as dc-b's own proxy would route them.
+            await using var proxyB = await ProxyProcess.StartAsync("dc-b", Cluster.Datacenters, "--Proxy:Consul:Address", agentB.Address.ToString());
+            await Wait.UntilAsync(proxyB.Process, "dc-b's proxy sees dc-b", async () =>
+                (await proxyB.RouteAsync("any")).GetProperty("order")[0].GetProperty("nodes").GetArrayLength() == 2, TimeSpan.FromSeconds(30));
+            var inB = await Proxies.RoutesAsync(proxyB, users);
+            foreach (var id in new[] { "a1", "a2", "a3" })
+            {
+                await consulA.Agent.FailAsync("ttl-" + id);
+            }
+
+            await Proxies.WaitRoutesAsync(proxy, inB, TimeSpan.FromSeconds(20));
+            Assert.Equal("OtherDatacenter", (await proxy.RouteAsync(users[0])).GetProperty("kind").GetString());
+        }
+    }
+
+    private static async Task RegisterAsync(Sidecar.Common.Consul.ConsulClient consul, string id, string url, string datacenter = "dc-a")
     {
         var uri = new Uri(url);
         await consul.Agent.RegisterServiceAsync(new Sidecar.Common.Consul.ServiceRegistration
@@ -128,7 +169,7 @@ public sealed class MembershipReloadTests(Cluster cluster)
             Name = "sidecar",
             Address = uri.Host,
             Port = uri.Port,
-            Meta = new Dictionary<string, string> { ["datacenter"] = "dc-a" },
+            Meta = new Dictionary<string, string> { ["datacenter"] = datacenter },
             Checks = [new Sidecar.Common.Consul.TtlCheck { Id = "ttl-" + id, Name = "ttl", Ttl = TimeSpan.FromMinutes(5) }],
         });
         await consul.Agent.PassAsync("ttl-" + id);
