@@ -52,11 +52,18 @@ internal sealed class ConsulMembershipSource : BackgroundService
             {
                 return;
             }
-            catch (Exception e)
+            catch (Exception e) when (e is ConsulException or HttpRequestException or TimeoutException or System.Text.Json.JsonException)
             {
-                // The watch retries transient failures itself; this is a refusal (403, 400, unknown dc): say so, try again later.
+                // The watch retries transient failures itself; this is a refusal (403, 400) or garbage: say so, try again later.
                 _logger.LogError("Consul watch of {Service} in {Datacenter} failed, keeping its last membership: {Reason}", _options.Consul.ServiceName, datacenter, e.Message);
-                await Task.Delay(TimeSpan.FromSeconds(5), stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+                try
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(5), stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
             }
         }
     }
