@@ -38,11 +38,12 @@ internal sealed class LoadLoop : IAsyncDisposable
     public Stopwatch Clock { get; }
 
     /// <summary>
-    /// Every answer: when its request was sent (ms since start: a request sent after the proxy
-    /// published a change is routed by it, however long it then takes), through which proxy,
-    /// for which user, which node served, status.
+    /// Every answer: when its request was sent and when the answer was in (ms since start: a
+    /// request sent after the proxy published a change is routed by it, one answered before the
+    /// next change was made was routed before it), through which proxy, for which user, which
+    /// node served, status.
     /// </summary>
-    public ConcurrentQueue<(long SentMs, int Proxy, string User, string Node, string Datacenter, int Status)> Answers { get; } = new();
+    public ConcurrentQueue<(long SentMs, long DoneMs, int Proxy, string User, string Node, string Datacenter, int Status)> Answers { get; } = new();
 
     public long Requests => Interlocked.Read(ref _requests);
 
@@ -104,7 +105,7 @@ internal sealed class LoadLoop : IAsyncDisposable
             var status = (int)response.StatusCode;
             var node = response.Headers.TryGetValues("X-Sidecar-Node", out var n) ? n.First() : "";
             var dc = response.Headers.TryGetValues("X-Sidecar-Datacenter", out var d) ? d.First() : "";
-            Answers.Enqueue((sent, index, user, node, dc, status));
+            Answers.Enqueue((sent, Clock.ElapsedMilliseconds, index, user, node, dc, status));
             if (status >= 500)
             {
                 Interlocked.Increment(ref _serverErrors);

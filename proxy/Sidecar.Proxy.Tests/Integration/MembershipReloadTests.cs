@@ -71,7 +71,7 @@ public sealed class MembershipReloadTests(Cluster cluster)
         // Requests sent while a version was in force were served by its nodes only.
         foreach (var (fromMs, toMs, members) in phases)
         {
-            var served = load.Answers.Where(a => a.SentMs > fromMs && a.SentMs < toMs).ToList();
+            var served = load.Answers.Where(a => a.SentMs > fromMs && a.DoneMs < toMs).ToList();
             Assert.NotEmpty(served);
             Assert.All(served, a => Assert.Contains(a.Node, members));
         }
