@@ -46,6 +46,7 @@ public sealed class RoutingTests(Cluster cluster)
         // No user id at all: refused, not guessed.
         using var none = await first.Http.GetAsync("/admin/status");
         Assert.Equal(System.Net.HttpStatusCode.BadRequest, none.StatusCode);
+        Assert.Equal("application/problem+json", none.Content.Headers.ContentType?.MediaType);
 
         // SIGTERM: a clean exit.
         Assert.Equal(0, await second.Process.TerminateAsync(TimeSpan.FromSeconds(20)));

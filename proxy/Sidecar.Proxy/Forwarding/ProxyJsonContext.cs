@@ -5,7 +5,7 @@ using Sidecar.Proxy.Routing;
 namespace Sidecar.Proxy.Forwarding;
 
 /// <summary>A 400 answer in problem+json shape.</summary>
-internal sealed record ProblemDetails400(string Detail)
+internal sealed record BadRequestProblem(string Detail)
 {
     public string Title => "Bad Request";
 
@@ -13,6 +13,6 @@ internal sealed record ProblemDetails400(string Detail)
 }
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
-[JsonSerializable(typeof(ProblemDetails400))]
+[JsonSerializable(typeof(BadRequestProblem))]
 [JsonSerializable(typeof(RouteExplanation))]
 internal sealed partial class ProxyJsonContext : JsonSerializerContext;

@@ -49,7 +49,8 @@ internal sealed class UserForwarder
         if (userId.IsEmpty)
         {
             context.Response.StatusCode = StatusCodes.Status400BadRequest;
-            await context.Response.WriteAsJsonAsync(new ProblemDetails400($"no user id: expected /v1/users/{{id}}/... or a {_userHeader} header"), ProxyJsonContext.Default.ProblemDetails400);
+            await context.Response.WriteAsJsonAsync(new BadRequestProblem($"no user id: expected /v1/users/{{id}}/... or a {_userHeader} header"),
+                ProxyJsonContext.Default.BadRequestProblem, "application/problem+json", context.RequestAborted);
             return;
         }
 
