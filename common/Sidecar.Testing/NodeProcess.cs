@@ -4,28 +4,22 @@ using System.Text.Json;
 namespace Sidecar.Testing;
 
 /// <summary>A sidecar node as a real process on a loopback port, with its own data root.</summary>
-public sealed class NodeProcess : IAsyncDisposable
+public sealed class NodeProcess : ServiceProcess
 {
     private NodeProcess(ChildProcess process, string url, string dataRoot)
+        : base(process, url)
     {
-        Process = process;
-        Url = url;
         DataRoot = dataRoot;
-        Http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(30) };
     }
 
-    public ChildProcess Process { get; }
-
-    public string Url { get; }
-
     public string DataRoot { get; }
-
-    public HttpClient Http { get; }
 
     /// <summary>Starts a node; <paramref name="bootstrap"/> null means the embedded mock Kafka.</summary>
     public static async Task<NodeProcess> StartAsync(string dataRoot, string? bootstrap, string datacenter = "dc-a", string id = "n1", params string[] extra)
     {
-        var url = $"http://127.0.0.1:{ChildProcess.FreePort()}";
+        // "--urls <url>" among the extra arguments restarts a node where it was (the last value wins).
+        var urls = Array.LastIndexOf(extra, "--urls");
+        var url = urls >= 0 && urls + 1 < extra.Length ? extra[urls + 1] : $"http://127.0.0.1:{ChildProcess.FreePort()}";
         var args = new List<string>
         {
             "--urls", url, "--Node:Id", id, "--Node:Datacenter", datacenter, "--Node:DataRoot", dataRoot,
@@ -39,7 +33,7 @@ public sealed class NodeProcess : IAsyncDisposable
         args.AddRange(extra);
         var process = ChildProcess.StartDotnet($"node-{id}", Repo.Program("sidecar/Sidecar.Node", "Sidecar.Node"), args);
         var node = new NodeProcess(process, url, dataRoot);
-        await node.WaitAsync("live", async () => (await node.Http.GetAsync("/health/live")).IsSuccessStatusCode, Wait.StartTimeout);
+        await node.WaitLiveAsync();
         return node;
     }
 
@@ -55,10 +49,4 @@ public sealed class NodeProcess : IAsyncDisposable
         await WaitAsync($"{records} records consumed", async () => await ConsumedAsync() >= records, timeout);
 
     public Task WaitAsync(string what, Func<Task<bool>> condition, TimeSpan timeout) => Wait.UntilAsync(Process, what, condition, timeout);
-
-    public async ValueTask DisposeAsync()
-    {
-        Http.Dispose();
-        await Process.DisposeAsync();
-    }
 }

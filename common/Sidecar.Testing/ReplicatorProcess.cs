@@ -4,20 +4,12 @@ using System.Text.Json;
 namespace Sidecar.Testing;
 
 /// <summary>A replicator (one direction) as a real process on a loopback port.</summary>
-public sealed class ReplicatorProcess : IAsyncDisposable
+public sealed class ReplicatorProcess : ServiceProcess
 {
     private ReplicatorProcess(ChildProcess process, string url)
+        : base(process, url)
     {
-        Process = process;
-        Url = url;
-        Http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(30) };
     }
-
-    public ChildProcess Process { get; }
-
-    public string Url { get; }
-
-    public HttpClient Http { get; }
 
     public static async Task<ReplicatorProcess> StartAsync(string id, string source, KafkaMockProcess sourceKafka, string target, KafkaMockProcess targetKafka, params string[] extra)
     {
@@ -42,16 +34,10 @@ public sealed class ReplicatorProcess : IAsyncDisposable
         args.AddRange(extra);
         var process = ChildProcess.StartDotnet($"replicator-{id}", Repo.Program("replicator/Sidecar.Replicator", "Sidecar.Replicator"), args);
         var replicator = new ReplicatorProcess(process, url);
-        await Wait.UntilAsync(process, "live", async () => (await replicator.Http.GetAsync("/health/live")).IsSuccessStatusCode, Wait.StartTimeout);
+        await replicator.WaitLiveAsync();
         return replicator;
     }
 
     public async Task<List<JsonElement>> PartitionsAsync() =>
         (await Http.GetFromJsonAsync<List<JsonElement>>("/admin/status"))!;
-
-    public async ValueTask DisposeAsync()
-    {
-        Http.Dispose();
-        await Process.DisposeAsync();
-    }
 }

@@ -1,0 +1,28 @@
+namespace Sidecar.Testing;
+
+/// <summary>One of this repository's services as a real child process with its HTTP API on a loopback port.</summary>
+public abstract class ServiceProcess : IAsyncDisposable
+{
+    protected ServiceProcess(ChildProcess process, string url)
+    {
+        Process = process;
+        Url = url;
+        Http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public ChildProcess Process { get; }
+
+    public string Url { get; }
+
+    public HttpClient Http { get; }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await Process.DisposeAsync();
+    }
+
+    /// <summary>Waits until the service answers <c>/health/live</c> (failing with its output if it dies first).</summary>
+    protected Task WaitLiveAsync() =>
+        Wait.UntilAsync(Process, "live", async () => (await Http.GetAsync("/health/live")).IsSuccessStatusCode, Wait.StartTimeout);
+}

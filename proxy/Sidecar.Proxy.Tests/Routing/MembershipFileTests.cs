@@ -1,0 +1,35 @@
+using System.Text;
+using Sidecar.Proxy.Membership;
+
+namespace Sidecar.Proxy.Tests.Routing;
+
+/// <summary>What the membership file accepts and what it refuses whole, with the reason.</summary>
+public sealed class MembershipFileTests
+{
+    private static readonly string[] Known = ["dc-a", "dc-b"];
+
+    [Fact]
+    public void A_valid_file_lists_every_node_with_its_datacenter()
+    {
+        var (nodes, error) = Parse("""{"datacenters":{"dc-a":[{"id":"a1","address":"http://127.0.0.1:1"}],"dc-b":[{"id":"b1","address":"https://b1.example:443/"}]}}""");
+        Assert.Null(error);
+        Assert.Equal([new NodeAddress("a1", "dc-a", "http://127.0.0.1:1"), new NodeAddress("b1", "dc-b", "https://b1.example:443/")], nodes);
+    }
+
+    [Theory]
+    [InlineData("""{"datacenters":{"dc-a":[{"id":"a1","address":"http://127.0.0.1:1"}]""", "not valid JSON")]
+    [InlineData("""{"nodes":[]}""", "no \"datacenters\"")]
+    [InlineData("""{"datacenters":{"dc-a":[{"id":"a1","address":"127.0.0.1:1"}]}}""", "is not an http(s)://host:port base URL")]
+    [InlineData("""{"datacenters":{"dc-a":[{"id":"a1","address":"http://127.0.0.1:1/v1"}]}}""", "is not an http(s)://host:port base URL")]
+    [InlineData("""{"datacenters":{"dc-x":[{"id":"x1","address":"http://127.0.0.1:1"}]}}""", "unknown datacenter 'dc-x'")]
+    [InlineData("""{"datacenters":{"dc-a":[{"id":"a1","address":"http://127.0.0.1:1"}],"dc-b":[{"id":"a1","address":"http://127.0.0.1:2"}]}}""", "node id 'a1' appears twice")]
+    [InlineData("""{"datacenters":{"dc-a":[{"address":"http://127.0.0.1:1"}]}}""", "node id '' must be")]
+    public void An_invalid_file_is_refused_with_the_reason(string json, string reason)
+    {
+        var (nodes, error) = Parse(json);
+        Assert.Null(nodes);
+        Assert.Contains(reason, error);
+    }
+
+    private static (IReadOnlyList<NodeAddress>? Nodes, string? Error) Parse(string json) => MembershipFile.Parse(Encoding.UTF8.GetBytes(json), Known);
+}
