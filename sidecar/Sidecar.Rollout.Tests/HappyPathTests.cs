@@ -30,7 +30,7 @@ public sealed class HappyPathTests
             await node.WaitAsync("the reader user", async () => (await node.Http.GetAsync("/v1/users/reader")).IsSuccessStatusCode, TimeSpan.FromSeconds(30));
         }
 
-        await cluster.BuildAndPublishAsync("v1", Documents.Users("snap-", SnapshotUsers, "v1"));
+        await cluster.BuildAndPublishAsync("v1", Documents.Users("snap-", SnapshotUsers, "v1"), viaCli: true);
 
         using var stop = new CancellationTokenSource();
         var errors = new ConcurrentQueue<string>();
@@ -105,6 +105,9 @@ public sealed class HappyPathTests
             Assert.Equal("v1", snap.GetProperty("version").GetString());
             Assert.Equal("v1", snap.GetProperty("fields").GetProperty("source").GetString());
             Assert.Equal(7, snap.GetProperty("counters").GetProperty("views").GetInt64());
+
+            // The previous version stays on disk for a rollback.
+            Assert.True(Directory.Exists(Path.Combine(node.DataRoot, "versions", "initial")), $"{node.Url} pruned the previous version");
 
             // Every update streamed before or during the rollout.
             await node.WaitAsync("every streamed update", async () =>

@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Sidecar.Common.Consul;
 using Sidecar.Store.Rollout;
+using Sidecar.Store.Snapshots;
 using Sidecar.Testing;
 
 namespace Sidecar.Rollout.Tests;
@@ -112,15 +113,24 @@ public sealed class RolloutCluster : IAsyncDisposable
 
     public static async Task<string> VersionAsync(NodeProcess node) => (await node.StatusAsync()).GetProperty("version").GetString()!;
 
-    /// <summary>Builds a snapshot from user documents and publishes it with sidecarctl; returns the built directory.</summary>
-    public async Task<string> BuildAndPublishAsync(string version, IEnumerable<string> jsonLines)
+    /// <summary>Builds a snapshot from user documents and publishes it, with sidecarctl or (faster, for
+    /// tests about the rollout itself) with the same library code in this process.</summary>
+    public async Task BuildAndPublishAsync(string version, IEnumerable<string> jsonLines, bool viaCli = false)
     {
         var input = Dir.Sub($"{version}.jsonl");
         await File.WriteAllLinesAsync(input, jsonLines);
         var built = Dir.Sub($"build-{version}");
-        await CliAsync(0, "snapshot", "build", "--input", input, "--out", built, "--version", version);
-        await CliAsync(0, "snapshot", "publish", built, "--registry", Registry, "--consul", Consul.Address.ToString());
-        return built;
+        if (viaCli)
+        {
+            await CliAsync(0, "snapshot", "build", "--input", input, "--out", built, "--version", version);
+            await CliAsync(0, "snapshot", "publish", built, "--registry", Registry, "--consul", Consul.Address.ToString());
+            return;
+        }
+
+        new SnapshotBuilder { Version = version }.Build(input, built);
+        var (location, manifest, sha) = SnapshotRegistry.Publish(built, Registry);
+        var entry = new VersionEntry(version, location, manifest.KeyCount, sha, DateTimeOffset.UtcNow);
+        Assert.True(await Client.Kv.CasAsync(Keys.Version(version), RolloutJson.Bytes(entry), 0));
     }
 
     /// <summary>Runs sidecarctl; asserts its exit code and returns its output.</summary>
