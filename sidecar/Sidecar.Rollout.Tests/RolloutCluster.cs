@@ -143,13 +143,8 @@ public sealed class RolloutCluster : IAsyncDisposable
 
     public async Task<(int Exit, string Output)> RunCliAsync(params string[] args)
     {
-        var full = args.Concat(args.Length > 0 && args[0] is "rollout" or "rollback" ? ["--consul", Consul.Address.ToString()] : []).ToList();
-        await using var cli = ChildProcess.StartDotnet("sidecarctl", Repo.Program("tools/Sidecar.Cli", "sidecarctl"), full);
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-        await cli.WaitForExitAsync(cts.Token);
-        // Output lines arrive asynchronously; give the last ones a moment.
-        await Task.Delay(100);
-        return (cli.ExitCode, cli.Output);
+        var full = args.Concat(args.Length > 0 && args[0] is "rollout" or "rollback" ? ["--consul", Consul.Address.ToString()] : []).ToArray();
+        return await Cli.RunAsync(full);
     }
 
     public async ValueTask DisposeAsync()
