@@ -69,7 +69,7 @@ public sealed class RolloutCluster : IAsyncDisposable
         _nodes.Remove(id);
     }
 
-    /// <summary>Starts a node again on its data root.</summary>
+    /// <summary>Starts a node again on its data root (or a new node, on a new one).</summary>
     public async Task<NodeProcess> RestartAsync(string id, params string[] extra)
     {
         var node = await StartNodeProcessAsync(id, extra);
@@ -161,7 +161,8 @@ public sealed class RolloutCluster : IAsyncDisposable
         string[] args =
         [
             "--Consul:Address", Consul.Address.ToString(),
-            "--Consul:CheckTtl", "00:00:02",
+            // Long enough not to flap on a loaded machine (a lost session aborts a round), short enough to detect a kill quickly.
+            "--Consul:CheckTtl", "00:00:05",
             "--Rollout:PollInterval", "00:00:00.250",
             .. extra,
         ];
