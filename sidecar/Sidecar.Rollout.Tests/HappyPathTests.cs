@@ -30,7 +30,7 @@ public sealed class HappyPathTests
             await node.WaitAsync("the reader user", async () => (await node.Http.GetAsync("/v1/users/reader")).IsSuccessStatusCode, TimeSpan.FromSeconds(30));
         }
 
-        await cluster.BuildAndPublishAsync("v1", Documents.Users("snap-", SnapshotUsers, "v1"));
+        await cluster.BuildAndPublishAsync("v1", Documents.Users("snap-", SnapshotUsers, "v1"), viaCli: true);
 
         using var stop = new CancellationTokenSource();
         var errors = new ConcurrentQueue<string>();
@@ -106,6 +106,9 @@ public sealed class HappyPathTests
             Assert.Equal("v1", snap.GetProperty("fields").GetProperty("source").GetString());
             Assert.Equal(7, snap.GetProperty("counters").GetProperty("views").GetInt64());
 
+            // The previous version stays on disk for a rollback.
+            Assert.True(Directory.Exists(Path.Combine(node.DataRoot, "versions", "initial")), $"{node.Url} pruned the previous version");
+
             // Every update streamed before or during the rollout.
             await node.WaitAsync("every streamed update", async () =>
             {
@@ -130,10 +133,16 @@ public sealed class HappyPathTests
         await nodes[0].WaitAsync("equal digests", async () =>
             (await Task.WhenAll(nodes.Select(n => n.DigestAsync()))).Distinct().Count() == 1, TimeSpan.FromSeconds(30));
 
+        // A node that joins now (empty data root) loads the committed version before it reports
+        // ready, then catches up from Kafka to the same data as the others.
+        var joined = await cluster.RestartAsync("n4");
+        Assert.Equal("v1", await RolloutCluster.VersionAsync(joined));
+        var joinedSnap = await joined.Http.GetFromJsonAsync<JsonElement>("/v1/users/snap-7");
+        Assert.Equal("v1", joinedSnap.GetProperty("fields").GetProperty("source").GetString());
+        await joined.WaitAsync("the joined node's digest", async () => await joined.DigestAsync() == await nodes[0].DigestAsync(), TimeSpan.FromSeconds(30));
+
         // Registration carries the committed version.
-        var registered = (await cluster.Client.Health.ServiceAsync("sidecar", passingOnly: true)).Value;
         await nodes[0].WaitAsync("version metadata", async () =>
-            (await cluster.Client.Health.ServiceAsync("sidecar", passingOnly: true)).Value.Count(s => s.Service.Meta?["version"] == "v1") == 3, TimeSpan.FromSeconds(15));
-        Assert.Equal(3, registered.Count);
+            (await cluster.Client.Health.ServiceAsync("sidecar", passingOnly: true)).Value.Count(s => s.Service.Meta?["version"] == "v1") == 4, TimeSpan.FromSeconds(15));
     }
 }

@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Sidecar.Common.Consul;
 using Sidecar.Store.Rollout;
+using Sidecar.Store.Snapshots;
 using Sidecar.Testing;
 
 namespace Sidecar.Rollout.Tests;
@@ -68,7 +69,7 @@ public sealed class RolloutCluster : IAsyncDisposable
         _nodes.Remove(id);
     }
 
-    /// <summary>Starts a node again on its data root.</summary>
+    /// <summary>Starts a node again on its data root (or a new node, on a new one).</summary>
     public async Task<NodeProcess> RestartAsync(string id, params string[] extra)
     {
         var node = await StartNodeProcessAsync(id, extra);
@@ -112,15 +113,24 @@ public sealed class RolloutCluster : IAsyncDisposable
 
     public static async Task<string> VersionAsync(NodeProcess node) => (await node.StatusAsync()).GetProperty("version").GetString()!;
 
-    /// <summary>Builds a snapshot from user documents and publishes it with sidecarctl; returns the built directory.</summary>
-    public async Task<string> BuildAndPublishAsync(string version, IEnumerable<string> jsonLines)
+    /// <summary>Builds a snapshot from user documents and publishes it, with sidecarctl or (faster, for
+    /// tests about the rollout itself) with the same library code in this process.</summary>
+    public async Task BuildAndPublishAsync(string version, IEnumerable<string> jsonLines, bool viaCli = false)
     {
         var input = Dir.Sub($"{version}.jsonl");
         await File.WriteAllLinesAsync(input, jsonLines);
         var built = Dir.Sub($"build-{version}");
-        await CliAsync(0, "snapshot", "build", "--input", input, "--out", built, "--version", version);
-        await CliAsync(0, "snapshot", "publish", built, "--registry", Registry, "--consul", Consul.Address.ToString());
-        return built;
+        if (viaCli)
+        {
+            await CliAsync(0, "snapshot", "build", "--input", input, "--out", built, "--version", version);
+            await CliAsync(0, "snapshot", "publish", built, "--registry", Registry, "--consul", Consul.Address.ToString());
+            return;
+        }
+
+        new SnapshotBuilder { Version = version }.Build(input, built);
+        var (location, manifest, sha) = SnapshotRegistry.Publish(built, Registry);
+        var entry = new VersionEntry(version, location, manifest.KeyCount, sha, DateTimeOffset.UtcNow);
+        Assert.True(await Client.Kv.CasAsync(Keys.Version(version), RolloutJson.Bytes(entry), 0));
     }
 
     /// <summary>Runs sidecarctl; asserts its exit code and returns its output.</summary>
@@ -133,13 +143,8 @@ public sealed class RolloutCluster : IAsyncDisposable
 
     public async Task<(int Exit, string Output)> RunCliAsync(params string[] args)
     {
-        var full = args.Concat(args.Length > 0 && args[0] is "rollout" or "rollback" ? ["--consul", Consul.Address.ToString()] : []).ToList();
-        await using var cli = ChildProcess.StartDotnet("sidecarctl", Repo.Program("tools/Sidecar.Cli", "sidecarctl"), full);
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-        await cli.WaitForExitAsync(cts.Token);
-        // Output lines arrive asynchronously; give the last ones a moment.
-        await Task.Delay(100);
-        return (cli.ExitCode, cli.Output);
+        var full = args.Concat(args.Length > 0 && args[0] is "rollout" or "rollback" ? ["--consul", Consul.Address.ToString()] : []).ToArray();
+        return await Cli.RunAsync(full);
     }
 
     public async ValueTask DisposeAsync()
@@ -156,7 +161,8 @@ public sealed class RolloutCluster : IAsyncDisposable
         string[] args =
         [
             "--Consul:Address", Consul.Address.ToString(),
-            "--Consul:CheckTtl", "00:00:02",
+            // Long enough not to flap on a loaded machine (a lost session aborts a round), short enough to detect a kill quickly.
+            "--Consul:CheckTtl", "00:00:05",
             "--Rollout:PollInterval", "00:00:00.250",
             .. extra,
         ];

@@ -47,12 +47,5 @@ public sealed class SnapshotCliTests
         Assert.Contains("v1", list.Output);
     }
 
-    private static async Task<(int Exit, string Output)> RunAsync(params string[] args)
-    {
-        await using var cli = ChildProcess.StartDotnet("sidecarctl", Repo.Program("tools/Sidecar.Cli", "sidecarctl"), args);
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await cli.WaitForExitAsync(cts.Token);
-        await Task.Delay(100);
-        return (cli.ExitCode, cli.Output);
-    }
+    private static Task<(int Exit, string Output)> RunAsync(params string[] args) => Cli.RunAsync(args);
 }

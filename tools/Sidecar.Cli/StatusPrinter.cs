@@ -33,10 +33,9 @@ internal static class StatusPrinter
             var vote = round.VoteOf(participant.Node) switch
             {
                 null => "no vote",
-                { Alive: false } v => $"vote {(v.Vote.Yes ? "YES" : "NO")} (voter's session lost)",
                 { Vote.Yes: true } v => string.Create(CultureInfo.InvariantCulture, $"vote YES (prepared in {v.Vote.PrepareSeconds:F2} s)"),
                 var v => $"vote NO: {v.Vote.Reason}",
-            };
+            } + (round.VoteOf(participant.Node) is { Alive: false } ? " (voter's session lost)" : "");
             var ack = round.Acks.FirstOrDefault(a => a.Node == participant.Node) is { } a ? $", ack {a.Outcome}" : "";
             Console.WriteLine($"  {participant.Node,-16} {participant.Datacenter,-10} {vote}{ack}");
         }

@@ -42,7 +42,19 @@ internal sealed class RolloutCoordinator : BackgroundService
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         // Creating the session fails while this node is not ready: it then cannot lead (logged at debug).
-        RolloutFollower.RunAsync(_consul, _options.PollInterval, StepAsync, e => _logger.LogDebug("Coordinator: {Error}", e.Message), stoppingToken);
+        RolloutFollower.RunAsync(_consul, _options.PollInterval, StepAsync, OnError, stoppingToken);
+
+    private void OnError(Exception e)
+    {
+        if (e is ConsulException or HttpRequestException or TimeoutException)
+        {
+            _logger.LogDebug("Coordinator: {Error}", e.Message);
+        }
+        else
+        {
+            _logger.LogError(e, "Coordinator step failed");
+        }
+    }
 
     private async Task StepAsync(RolloutStatus status, CancellationToken cancellationToken)
     {

@@ -6,7 +6,8 @@ namespace Sidecar.Node.Coordination;
 /// <summary>
 /// Reads the whole rollout tree again and again with blocking queries and hands every read to a
 /// step, also when nothing changed (at least every poll interval: deadlines and participants'
-/// health need looking at even in silence). Consul errors are logged and retried, never fatal.
+/// health need looking at even in silence). Errors are logged and retried, never fatal: a rollout
+/// problem must not take down a node that serves reads.
 /// </summary>
 internal static class RolloutFollower
 {
@@ -24,8 +25,10 @@ internal static class RolloutFollower
                 index = status.Index < index ? 0 : status.Index;
                 await step(status, stoppingToken);
             }
-            catch (Exception e) when (e is HttpRequestException or TimeoutException or ConsulException or InvalidDataException && !stoppingToken.IsCancellationRequested)
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
+                // Consul being away, a malformed key, or a failed local step: the node keeps
+                // serving its live version and tries again from a fresh read.
                 onError(e);
                 index = 0;
                 await Task.Delay(pollInterval, stoppingToken);

@@ -99,7 +99,8 @@ internal sealed class SnapshotAgent : BackgroundService
                 await AcknowledgeAsync(status, cancellationToken);
                 return;
             }
-            catch (Exception e) when (e is HttpRequestException or TimeoutException or ConsulException or SnapshotInvalidException or InvalidDataException)
+            catch (Exception e) when (e is HttpRequestException or TimeoutException or ConsulException or SnapshotInvalidException or InvalidDataException
+                or IOException or RocksDbSharp.RocksDbException or InvalidOperationException)
             {
                 // Not ready until the committed version is known and loaded: keep trying.
                 _logger.LogWarning("Cannot load the committed version yet ({Error}); retrying in {Delay}", e.Message, delay);
