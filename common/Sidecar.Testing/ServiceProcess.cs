@@ -22,7 +22,20 @@ public abstract class ServiceProcess : IAsyncDisposable
         await Process.DisposeAsync();
     }
 
-    /// <summary>Waits until the service answers <c>/health/live</c> (failing with its output if it dies first).</summary>
-    protected Task WaitLiveAsync() =>
-        Wait.UntilAsync(Process, "live", async () => (await Http.GetAsync("/health/live")).IsSuccessStatusCode, Wait.StartTimeout);
+    /// <summary>
+    /// Waits until the service answers <c>/health/live</c>, failing with its output if it dies
+    /// first; a service that does not come up is stopped (nobody else holds it to stop it).
+    /// </summary>
+    protected async Task WaitLiveAsync()
+    {
+        try
+        {
+            await Wait.UntilAsync(Process, "live", async () => (await Http.GetAsync("/health/live")).IsSuccessStatusCode, Wait.StartTimeout);
+        }
+        catch
+        {
+            await DisposeAsync();
+            throw;
+        }
+    }
 }

@@ -36,7 +36,16 @@ public sealed class Cluster : IAsyncLifetime
             _urls[id] = $"http://127.0.0.1:{ChildProcess.FreePort()}";
         }
 
-        await Task.WhenAll(Layout.Select(n => StartAsync(n.Id)));
+        try
+        {
+            await Task.WhenAll(Layout.Select(n => StartAsync(n.Id)));
+        }
+        catch
+        {
+            // xunit does not dispose a fixture whose start failed: stop the nodes that did start.
+            await DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>Writes a membership file of these nodes (all when none named), atomically (rename), so a reader never sees half of it.</summary>

@@ -19,7 +19,17 @@ public sealed class RoutingTests(Cluster cluster)
         var a = await Proxies.RoutesAsync(first, users);
         var b = await Proxies.RoutesAsync(second, users);
         var disagree = users.Where(u => a[u] != b[u]).ToList();
-        Assert.True(disagree.Count == 0, $"{disagree.Count} users routed differently, e.g. {string.Join(", ", disagree.Take(5).Select(u => $"{u}: {a[u]} vs {b[u]}"))}");
+
+        // Same membership and health, same node. On a very busy machine a node can miss health
+        // checks in one proxy for a moment (its users then go to their next node there): such
+        // users are asked again; a hash that differed between processes would never agree.
+        foreach (var user in disagree)
+        {
+            await Wait.UntilAsync(first.Process, $"agreement on {user} ({a[user]} vs {b[user]})",
+                async () => (a[user] = await first.NodeOfAsync(user)) == (b[user] = await second.NodeOfAsync(user)), TimeSpan.FromSeconds(10));
+        }
+
+        Assert.True(disagree.Count < users.Count / 20, $"{disagree.Count} users routed differently at first, e.g. {string.Join(", ", disagree.Take(5))}");
 
         // Every user stays in the local datacenter, spread evenly over its three nodes.
         var perNode = a.Values.GroupBy(n => n).ToDictionary(g => g.Key, g => g.Count());

@@ -13,4 +13,8 @@ public sealed class ActiveHealthOptions
 
     [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Failed checks in a row that take a node out (a failed request takes it out at once).</summary>
+    [Range(1, 100)]
+    public int Fall { get; set; } = 2;
 }

@@ -7,7 +7,8 @@ namespace Sidecar.Proxy.Health;
 /// <summary>
 /// Polls every member's readiness endpoint (<c>/health/ready</c>) each interval, all nodes at
 /// once, and right away when membership changes. A node is in while its check answers 2xx and
-/// out otherwise; this is also the only way back in after passive detection took a node out.
+/// out after <see cref="ActiveHealthOptions.Fall"/> failures in a row; a pass is also the only way
+/// back in after passive detection took a node out.
 /// </summary>
 internal sealed class ActiveHealthChecker : BackgroundService
 {
@@ -89,12 +90,12 @@ internal sealed class ActiveHealthChecker : BackgroundService
 
         if (failure is null)
         {
-            if (node.Health.MarkUp("active check passed"))
+            if (node.Health.ActiveCheckPassed())
             {
                 _logger.LogInformation("Node {Node} is back in ({Address})", node, node.Prefix);
             }
         }
-        else if (node.Health.MarkDown(failure))
+        else if (node.Health.ActiveCheckFailed(failure, _options.Fall))
         {
             _logger.LogWarning("Node {Node} taken out: {Reason}", node, failure);
         }

@@ -30,6 +30,22 @@ public sealed class NodeHealth
         return true;
     }
 
+    /// <summary>
+    /// An active check failed: the node goes out after <paramref name="fall"/> failures in a row
+    /// (one slow answer on a busy host must not move users); true if this took it out.
+    /// </summary>
+    public bool ActiveCheckFailed(string reason, int fall) =>
+        Interlocked.Increment(ref _activeFailures) >= fall && MarkDown(reason);
+
+    /// <summary>An active check passed: puts the node back; true if it was out.</summary>
+    public bool ActiveCheckPassed()
+    {
+        Interlocked.Exchange(ref _activeFailures, 0);
+        return MarkUp("active check passed");
+    }
+
+    private int _activeFailures;
+
     /// <summary>Puts the node back; true if it was out.</summary>
     public bool MarkUp(string reason)
     {
