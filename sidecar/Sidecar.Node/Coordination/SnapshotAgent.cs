@@ -77,6 +77,7 @@ internal sealed class SnapshotAgent : BackgroundService
     private async Task LoadCommittedAsync(CancellationToken cancellationToken)
     {
         var delay = TimeSpan.FromMilliseconds(500);
+        _logger.LogInformation("Reading the committed version from Consul at {Address} before serving", _consul.Options.Address);
         while (true)
         {
             try
