@@ -105,7 +105,12 @@ internal static class ReplicationBench
         await using (var feeder = Feeder.Start(kafkaA.BootstrapServers, "updates", rate, n =>
             Envelopes.Stamped("dc-a", $"feed-{n}", $"user-{n % 50_000}", 2_000_000 + ((ulong)n * 4), Documents.Touch(n))))
         {
-            await Task.Delay(TimeSpan.FromSeconds(5));
+            // Warm up: the dc-b node has found the mirrored topic and is within a second of it,
+            // so that the window below measures the steady state, not the first catch-up.
+            await ProbeAsync(nodeA, nodeB, "warm-up");
+            await Wait.UntilAsync(nodeB.Process, "the dc-b node caught up", async () =>
+                await PrometheusText.SumAsync(nodeB.Http, "sidecar_ingest_lag") < rate, TimeSpan.FromMinutes(2));
+            await Task.Delay(TimeSpan.FromSeconds(3));
             nodeBefore = await nodeB.Http.GetStringAsync("/metrics");
             replicatorBefore = await replicator.Http.GetStringAsync("/metrics");
             var until = Stopwatch.StartNew();
