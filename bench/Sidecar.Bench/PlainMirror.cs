@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Confluent.Kafka;
+using Sidecar.Testing;
 
 namespace Sidecar.Bench;
 
@@ -22,15 +23,9 @@ internal static class PlainMirror
             QueuedMaxMessagesKbytes = 16 * 1024,
         }).Build();
         consumer.Assign(Enumerable.Range(0, partitions).Select(p => new TopicPartitionOffset(topic, p, Offset.Beginning)));
-        using var producer = new ProducerBuilder<byte[], byte[]>(new ProducerConfig
-        {
-            BootstrapServers = targetBootstrap,
-            Acks = Acks.All,
-            EnableIdempotence = true,
-            LingerMs = 2,
-            CompressionType = CompressionType.Lz4,
-            QueueBufferingMaxMessages = 100_000,
-        }).Build();
+        var config = TestKafka.ProducerConfig(targetBootstrap, lingerMs: 2);
+        config.QueueBufferingMaxMessages = 100_000;
+        using var producer = new ProducerBuilder<byte[], byte[]>(config).Build();
 
         long acked = 0;
         long firstAck = 0;
