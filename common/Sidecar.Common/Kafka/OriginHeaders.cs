@@ -42,6 +42,9 @@ public static class OriginHeaders
         return value;
     }
 
+    /// <summary>Rewrites the offset of an encoded header in place (a writer that reuses one value per partition).</summary>
+    public static void SetOffset(byte[] value, long offset) => BinaryPrimitives.WriteInt64BigEndian(value.AsSpan(5), offset);
+
     /// <summary>Reads the origin header; null when it is missing or malformed.</summary>
     public static OriginPosition? Read(Headers? headers)
     {

@@ -12,8 +12,9 @@ internal sealed class ReplicatorMetrics
     public ReplicatorMetrics(IMeterFactory meters, MirrorState state)
     {
         var meter = meters.Create(MeterName);
-        Records = meter.CreateCounter<long>("sidecar.replicator.records", "{record}", "Records mirrored and acknowledged by the target.");
-        Bytes = meter.CreateCounter<long>("sidecar.replicator.bytes", "By", "Key and value bytes mirrored and acknowledged.");
+        // Observed, not counted per record: the delivery path adds to two plain sums instead.
+        meter.CreateObservableCounter("sidecar.replicator.records", () => state.Records, "{record}", "Records mirrored and acknowledged by the target.");
+        meter.CreateObservableCounter("sidecar.replicator.bytes", () => state.Bytes, "By", "Key and value bytes mirrored and acknowledged.");
         Latency = meter.CreateHistogram<double>("sidecar.replicator.latency", "s", "From the record's origin timestamp to the target's acknowledgement.", tags: null, advice: LatencyBuckets.Seconds);
         Gaps = meter.CreateCounter<long>("sidecar.replicator.gaps", "{gap}", "Partitions whose checkpoint the source no longer holds.");
         LoopsRefused = meter.CreateCounter<long>("sidecar.replicator.loops_refused", "{record}", "Records not mirrored because their origin is the target.");
@@ -24,15 +25,11 @@ internal sealed class ReplicatorMetrics
             "Longest time since the target acknowledged a record of a mirrored partition (heartbeats keep it low).");
         meter.CreateObservableGauge("sidecar.replicator.partitions.stopped", () => state.Stopped.Count(), "{partition}", "Partitions stopped by a gap.");
         meter.CreateObservableGauge("sidecar.replicator.partitions", () => state.Partitions.Count, "{partition}", "Partitions this instance mirrors.");
-        foreach (var counter in new[] { Records, Bytes, Gaps, LoopsRefused, Resyncs })
+        foreach (var counter in new[] { Gaps, LoopsRefused, Resyncs })
         {
             counter.Add(0);
         }
     }
-
-    public Counter<long> Records { get; }
-
-    public Counter<long> Bytes { get; }
 
     public Histogram<double> Latency { get; }
 

@@ -27,6 +27,8 @@ internal sealed class MirrorService : BackgroundService
     private readonly ILogger<MirrorService> _logger;
     private readonly HashSet<TopicPartition> _pending = [];
     private readonly byte[] _instance;
+    private volatile int _pendingCount;
+    private PartitionProgress? _last; // the consume loop's last partition: records come in runs of one partition
     private IProducer<byte[], byte[]> _producer = null!;
     private volatile bool _resync;
 
@@ -61,6 +63,7 @@ internal sealed class MirrorService : BackgroundService
                 lock (_pending)
                 {
                     _pending.UnionWith(partitions);
+                    _pendingCount = _pending.Count;
                 }
 
                 return partitions.Select(p => new TopicPartitionOffset(p, Offset.End));
@@ -138,6 +141,7 @@ internal sealed class MirrorService : BackgroundService
                 lock (_pending)
                 {
                     _pending.Add(tp);
+                    _pendingCount = _pending.Count;
                 }
             }
 
@@ -149,14 +153,15 @@ internal sealed class MirrorService : BackgroundService
             return;
         }
 
-        var tp2 = record.TopicPartition;
-        if (!_state.Partitions.TryGetValue(tp2, out var progress) || progress.Gap is not null || IsPending(tp2))
+        var progress = ProgressOf(record);
+        if (progress is null || progress.Gap is not null || IsPending(progress.Source))
         {
             return;
         }
 
         // The source's end (for the lag gauge) is refreshed with the heartbeats, not per record.
-        if (OriginHeaders.Read(record.Message.Headers) is not null)
+        var sourceHeaders = record.Message.Headers;
+        if (OriginHeaders.Read(sourceHeaders) is not null)
         {
             // A record of the source's own topic never carries origin headers: this one was
             // written elsewhere first (or forged to look so). Mirroring it could make a loop;
@@ -165,16 +170,23 @@ internal sealed class MirrorService : BackgroundService
             return;
         }
 
-        var headers = new Headers();
-        if (record.Message.Headers is not null)
+        var offset = record.Offset.Value;
+        Headers headers;
+        if (sourceHeaders is null || sourceHeaders.Count == 0)
         {
-            foreach (var header in record.Message.Headers)
+            headers = progress.OriginOnly(offset);
+        }
+        else
+        {
+            headers = new Headers();
+            foreach (var header in sourceHeaders)
             {
                 headers.Add(header.Key, header.GetValueBytes());
             }
+
+            OriginHeaders.Add(headers, _options.Source, record.Topic, record.Partition.Value, offset);
         }
 
-        OriginHeaders.Add(headers, _options.Source, record.Topic, record.Partition.Value, record.Offset.Value);
         var message = new Message<byte[], byte[]>
         {
             Key = record.Message.Key,
@@ -182,7 +194,6 @@ internal sealed class MirrorService : BackgroundService
             Headers = headers,
             Timestamp = new Timestamp(record.Message.Timestamp.UnixTimestampMs, TimestampType.CreateTime),
         };
-        var offset = record.Offset.Value;
         var originMs = record.Message.Timestamp.UnixTimestampMs;
         var size = (record.Message.Key?.Length ?? 0) + (record.Message.Value?.Length ?? 0);
         Produce(progress.Remote, message, report => Delivered(progress, offset, originMs, size, report), stop);
@@ -220,8 +231,7 @@ internal sealed class MirrorService : BackgroundService
         }
 
         progress.Acked(offset);
-        _metrics.Records.Add(1);
-        _metrics.Bytes.Add(size);
+        _state.Mirrored(size);
         _metrics.Latency.Record(Math.Max(0, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - originMs) / 1000.0);
     }
 
@@ -250,6 +260,7 @@ internal sealed class MirrorService : BackgroundService
                 lock (_pending)
                 {
                     _pending.Remove(tp);
+                    _pendingCount = _pending.Count;
                 }
 
                 if (start is { } offset)
@@ -276,7 +287,8 @@ internal sealed class MirrorService : BackgroundService
 
         var checkpoint = checkpoints.LastOriginOffset(remote, _options.Source, TimeSpan.FromSeconds(10));
         var watermarks = sourceProbe.QueryWatermarkOffsets(source, TimeSpan.FromSeconds(10));
-        var progress = new PartitionProgress(source, remote);
+        var progress = new PartitionProgress(_options.Source, source, remote);
+        _last = null;
         progress.Reset(checkpoint ?? -1);
         _state.Partitions[source] = progress;
         _state.SourceHigh[source] = watermarks.High.Value;
@@ -323,7 +335,10 @@ internal sealed class MirrorService : BackgroundService
         lock (_pending)
         {
             _pending.ExceptWith(released);
+            _pendingCount = _pending.Count;
         }
+
+        _last = null;
 
         foreach (var tp in released)
         {
@@ -345,7 +360,10 @@ internal sealed class MirrorService : BackgroundService
         lock (_pending)
         {
             _pending.UnionWith(_state.Partitions.Values.Where(p => p.Gap is null).Select(p => p.Source));
+            _pendingCount = _pending.Count;
         }
+
+        _last = null;
     }
 
     private void Heartbeat(IProducer<byte[], byte[]> heartbeats, IConsumer<byte[], byte[]> consumer)
@@ -389,8 +407,26 @@ internal sealed class MirrorService : BackgroundService
         }
     }
 
+    /// <summary>The progress of a record's partition; null when this instance does not mirror it.</summary>
+    private PartitionProgress? ProgressOf(ConsumeResult<byte[], byte[]> record)
+    {
+        var last = _last;
+        if (last is not null && last.Source.Partition.Value == record.Partition.Value && string.Equals(last.Source.Topic, record.Topic, StringComparison.Ordinal))
+        {
+            return last;
+        }
+
+        _last = _state.Partitions.TryGetValue(record.TopicPartition, out var progress) ? progress : null;
+        return _last;
+    }
+
     private bool IsPending(TopicPartition tp)
     {
+        if (_pendingCount == 0)
+        {
+            return false;
+        }
+
         lock (_pending)
         {
             return _pending.Contains(tp);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Confluent.Kafka;
+using Sidecar.Common.Kafka;
 
 namespace Sidecar.Replicator.Mirroring;
 
@@ -7,13 +8,17 @@ namespace Sidecar.Replicator.Mirroring;
 /// and by delivery reports (the producer's thread), hence the atomics.</summary>
 internal sealed class PartitionProgress
 {
+    private readonly byte[] _origin;
+    private readonly Headers _originOnly;
     private long _lastAcked = -1;
     private long _lastAckAt = Stopwatch.GetTimestamp();
 
-    public PartitionProgress(TopicPartition source, TopicPartition remote)
+    public PartitionProgress(string sourceDatacenter, TopicPartition source, TopicPartition remote)
     {
         Source = source;
         Remote = remote;
+        _origin = OriginHeaders.Encode(sourceDatacenter, source.Topic, source.Partition.Value, 0);
+        _originOnly = new Headers { { OriginHeaders.Name, _origin } };
     }
 
     public TopicPartition Source { get; }
@@ -42,6 +47,18 @@ internal sealed class PartitionProgress
         while (Interlocked.CompareExchange(ref _lastAcked, sourceOffset, current) != current);
 
         Interlocked.Exchange(ref _lastAckAt, Stopwatch.GetTimestamp());
+    }
+
+    /// <summary>
+    /// The headers of a mirrored record that had none: only the origin header, for this offset.
+    /// One instance is rewritten for every record of the partition: the client copies headers
+    /// into the native message inside Produce, so nothing holds on to them afterwards. Only the
+    /// consume loop's thread calls this.
+    /// </summary>
+    public Headers OriginOnly(long sourceOffset)
+    {
+        OriginHeaders.SetOffset(_origin, sourceOffset);
+        return _originOnly;
     }
 
     /// <summary>Starts over from a checkpoint (assignment or resync).</summary>
