@@ -41,7 +41,7 @@ internal sealed class VersionPreparer
         }
 
         var entryKey = _consul.Keys.Version(id);
-        var entry = (await _consul.Client.Kv.GetAsync(entryKey, cancellationToken: cancellationToken)).Value
+        var entry = (await _consul.Rollout.Kv.GetAsync(entryKey, cancellationToken: cancellationToken)).Value
             ?? throw new SnapshotInvalidException($"version '{id}' is not in the registry index");
         var location = RolloutJson.Parse<VersionEntry>(entry.Value, entryKey).Location;
         return await Task.Run(() => Fetch(id, location), cancellationToken);
