@@ -16,12 +16,14 @@ internal sealed class VersionPreparer
 {
     private readonly VersionedStore _store;
     private readonly NodeConsul _consul;
+    private readonly IHttpClientFactory _http;
     private readonly ILogger<VersionPreparer> _logger;
 
-    public VersionPreparer(VersionedStore store, NodeConsul consul, ILogger<VersionPreparer> logger)
+    public VersionPreparer(VersionedStore store, NodeConsul consul, IHttpClientFactory http, ILogger<VersionPreparer> logger)
     {
         _store = store;
         _consul = consul;
+        _http = http;
         _logger = logger;
     }
 
@@ -44,24 +46,60 @@ internal sealed class VersionPreparer
         var entry = (await _consul.Rollout.Kv.GetAsync(entryKey, cancellationToken: cancellationToken)).Value
             ?? throw new SnapshotInvalidException($"version '{id}' is not in the registry index");
         var location = RolloutJson.Parse<VersionEntry>(entry.Value, entryKey).Location;
-        return await Task.Run(() => Fetch(id, location), cancellationToken);
+        return await FetchAsync(id, location, cancellationToken);
     }
 
-    private StoreVersion Fetch(string id, string location)
+    private async Task<StoreVersion> FetchAsync(string id, string location, CancellationToken cancellationToken)
     {
         var staging = Path.Combine(_store.Root, "staging", $"{id}-{Guid.NewGuid():n}");
+        try
+        {
+            if (HttpSnapshotRegistry.IsHttp(location))
+            {
+                using var http = _http.CreateClient(nameof(VersionPreparer));
+                await HttpSnapshotRegistry.DownloadAsync(http, new Uri(location), staging, cancellationToken);
+            }
+            else
+            {
+                await Task.Run(() => Copy(location, staging), cancellationToken);
+            }
+
+            return await Task.Run(() => Ingest(id, staging), cancellationToken);
+        }
+        catch (IOException e)
+        {
+            throw new SnapshotInvalidException($"could not copy the snapshot from {location}: {e.Message}");
+        }
+        catch (HttpRequestException e)
+        {
+            throw new SnapshotInvalidException($"could not download the snapshot from {location}: {e.Message}");
+        }
+        finally
+        {
+            if (Directory.Exists(staging))
+            {
+                _store.TryDelete(staging);
+            }
+        }
+    }
+
+    private static void Copy(string location, string staging)
+    {
+        if (!Directory.Exists(location))
+        {
+            throw new SnapshotInvalidException($"registry location {location} does not exist");
+        }
+
+        SnapshotRegistry.CopyFiles(location, staging, SnapshotVerifier.ReadManifest(location));
+    }
+
+    private StoreVersion Ingest(string id, string staging)
+    {
         var path = _store.VersionPath(id);
         try
         {
-            if (!Directory.Exists(location))
-            {
-                throw new SnapshotInvalidException($"registry location {location} does not exist");
-            }
-
             // Verify the copy, not the source: what is checked is exactly what is ingested.
-            var manifest = SnapshotVerifier.ReadManifest(location);
-            SnapshotRegistry.CopyFiles(location, staging, manifest);
-            manifest = SnapshotVerifier.Verify(staging, id);
+            var manifest = SnapshotVerifier.Verify(staging, id);
             if (Directory.Exists(path))
             {
                 _store.TryDelete(path); // an interrupted earlier preparation
@@ -82,20 +120,9 @@ internal sealed class VersionPreparer
                 throw;
             }
         }
-        catch (IOException e)
-        {
-            throw new SnapshotInvalidException($"could not copy the snapshot from {location}: {e.Message}");
-        }
         catch (RocksDbSharp.RocksDbException e)
         {
             throw new SnapshotInvalidException($"RocksDB refused the snapshot files: {e.Message}");
-        }
-        finally
-        {
-            if (Directory.Exists(staging))
-            {
-                _store.TryDelete(staging);
-            }
         }
     }
 }
