@@ -45,12 +45,13 @@ internal sealed class VersionPreparer
         var entryKey = _consul.Keys.Version(id);
         var entry = (await _consul.Rollout.Kv.GetAsync(entryKey, cancellationToken: cancellationToken)).Value
             ?? throw new SnapshotInvalidException($"version '{id}' is not in the registry index");
-        var location = RolloutJson.Parse<VersionEntry>(entry.Value, entryKey).Location;
-        return await FetchAsync(id, location, cancellationToken);
+        var indexed = RolloutJson.Parse<VersionEntry>(entry.Value, entryKey);
+        return await FetchAsync(indexed, cancellationToken);
     }
 
-    private async Task<StoreVersion> FetchAsync(string id, string location, CancellationToken cancellationToken)
+    private async Task<StoreVersion> FetchAsync(VersionEntry indexed, CancellationToken cancellationToken)
     {
+        var (id, location) = (indexed.Version, indexed.Location);
         var staging = Path.Combine(_store.Root, "staging", $"{id}-{Guid.NewGuid():n}");
         try
         {
@@ -62,6 +63,14 @@ internal sealed class VersionPreparer
             else
             {
                 await Task.Run(() => Copy(location, staging), cancellationToken);
+            }
+
+            // The manifest must be the one published (its hash is in the index): a registry, HTTP
+            // or a mount, is trusted for bytes only, and the manifest vouches for every other file.
+            var manifestSha = FileHash.Sha256(Path.Combine(staging, SnapshotManifest.FileName));
+            if (!string.Equals(manifestSha, indexed.ManifestSha256, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new SnapshotInvalidException($"manifest.json from {location} is not the published one (SHA-256 {manifestSha}, the index has {indexed.ManifestSha256})");
             }
 
             return await Task.Run(() => Ingest(id, staging), cancellationToken);
