@@ -64,7 +64,7 @@ for dc in "${dc_names[@]}"; do
       --Kafka:BootstrapServers "${bootstrap_of[$dc]}" --Consul:Address "${consul_of[$dc]}" --Rollout:Datacenter dc-a --Store:BlockCacheMb 512 > "$work/$id.log" 2>&1 &
     pids+=($!)
   done
-  until [ "$(curl -s "${consul_of[$dc]}/v1/health/service/sidecar?passing" | grep -o '"ServiceID": *"[a-z0-9]*"' | wc -l)" -eq "$per_dc" ]; do sleep 0.5; done
+  until [ "$(curl -s "${consul_of[$dc]}/v1/health/service/sidecar?passing" | grep -oE '"ServiceID": *"[a-z]+[0-9]+"' | wc -l)" -eq "$per_dc" ]; do sleep 0.5; done
 done
 curl -s -XPOST "${urls[0]}/v1/users/user-42/updates?wait=applied" -d '{"ops":[{"op":"set","field":"streamed","value":true}]}' > /dev/null
 

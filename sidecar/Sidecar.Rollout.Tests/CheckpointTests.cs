@@ -45,9 +45,9 @@ public sealed class CheckpointTests
 
         var expected = await n1.DigestAsync();
 
-        await cluster.CliAsync(0, "snapshot", "publish", dir, "--registry", registry.Url.ToString(), "--consul", cluster.Consul.Address.ToString());
+        await cluster.CliAsync(0, "snapshot", "publish", dir, "--registry", registry.Url, "--consul", cluster.Consul.Address.ToString());
         var entry = RolloutJson.Parse<VersionEntry>((await cluster.Client.Kv.GetAsync(cluster.Keys.Version("ckpt1"))).Value!.Value, "ckpt1");
-        Assert.StartsWith(registry.Url.ToString(), entry.Location);
+        Assert.StartsWith(registry.Url, entry.Location);
         Assert.True(File.Exists(Path.Combine(registry.Dir, "ckpt1", SnapshotManifest.FileName)));
 
         await cluster.CliAsync(0, "rollout", "start", "ckpt1", "--deadline", "00:01:00", "--wait");
@@ -75,7 +75,7 @@ public sealed class CheckpointTests
         await cluster.CliAsync(0, "snapshot", "build", "--input", good + ".jsonl", "--out", good, "--version", "v1");
 
         // An upload whose file does not match its manifest is refused whole: nothing becomes visible.
-        using var http = new HttpClient { BaseAddress = registry.Url };
+        var http = registry.Http;
         Assert.Equal(HttpStatusCode.Accepted, (await http.PutAsync("v1/data-000001.sst", new ByteArrayContent([1, 2, 3]))).StatusCode);
         var refused = await http.PutAsync("v1/manifest.json", new ByteArrayContent(await File.ReadAllBytesAsync(Path.Combine(good, SnapshotManifest.FileName))));
         Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
@@ -83,12 +83,12 @@ public sealed class CheckpointTests
         Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("v1/manifest.json")).StatusCode);
 
         // Published through sidecarctl; again is a no-op; another snapshot under the same id is refused.
-        await cluster.CliAsync(0, "snapshot", "publish", good, "--registry", registry.Url.ToString(), "--consul", cluster.Consul.Address.ToString());
-        await cluster.CliAsync(0, "snapshot", "publish", good, "--registry", registry.Url.ToString(), "--consul", cluster.Consul.Address.ToString());
+        await cluster.CliAsync(0, "snapshot", "publish", good, "--registry", registry.Url, "--consul", cluster.Consul.Address.ToString());
+        await cluster.CliAsync(0, "snapshot", "publish", good, "--registry", registry.Url, "--consul", cluster.Consul.Address.ToString());
         var other = cluster.Dir.Sub("other");
         await File.WriteAllLinesAsync(other + ".jsonl", Documents.Users("x", 5, "v1"));
         await cluster.CliAsync(0, "snapshot", "build", "--input", other + ".jsonl", "--out", other, "--version", "v1");
-        var conflict = await cluster.CliAsync(1, "snapshot", "publish", other, "--registry", registry.Url.ToString(), "--consul", cluster.Consul.Address.ToString());
+        var conflict = await cluster.CliAsync(1, "snapshot", "publish", other, "--registry", registry.Url, "--consul", cluster.Consul.Address.ToString());
         Assert.Contains("409", conflict);
 
         // Bytes changed on the server after publishing: every node's checksum check of its download votes NO.

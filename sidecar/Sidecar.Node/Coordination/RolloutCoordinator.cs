@@ -111,7 +111,8 @@ internal sealed class RolloutCoordinator : BackgroundService
 
         if (refusal is null)
         {
-            var followers = await FollowersAsync(cancellationToken);
+            // A datacenter round does not depend on the other datacenters being reachable.
+            var followers = await FollowersAsync(null, tolerateUnreachable: true, cancellationToken);
             participants = followers.Participants;
             refusal = ScopeRefusal(request.Scope, followers)
                 ?? (participants.Count == 0 ? "no healthy node to roll out to"
@@ -141,17 +142,34 @@ internal sealed class RolloutCoordinator : BackgroundService
     }
 
     /// <summary>
-    /// The passing instances of the service in every datacenter, split into those that follow this
-    /// datacenter's rollout keys (their registration's <c>rollout-dc</c>: the participants) and
-    /// those that follow another datacenter's.
+    /// The passing instances of the service in <paramref name="datacenters"/> (null: every
+    /// datacenter Consul knows), split into those that follow this datacenter's rollout keys (their
+    /// registration's <c>rollout-dc</c>: the participants) and those that follow another
+    /// datacenter's. A datacenter that cannot be asked is listed as unreachable (when proposing) or
+    /// fails the call (when deciding: the round then waits, or meets its deadline).
     /// </summary>
-    private async Task<Followers> FollowersAsync(CancellationToken cancellationToken)
+    private async Task<Followers> FollowersAsync(IEnumerable<string>? datacenters, bool tolerateUnreachable, CancellationToken cancellationToken)
     {
         var here = _consul.RolloutDatacenter;
-        var datacenters = await _consul.Client.Catalog.DatacentersAsync(cancellationToken);
-        var answers = await Task.WhenAll(datacenters.Select(dc => _consul.Client.Health.ServiceAsync(
-            _consul.Options.ServiceName, passingOnly: true, new ConsulQuery { Datacenter = dc }, cancellationToken)));
-        var instances = answers.SelectMany(a => a.Value)
+        datacenters ??= await _consul.Client.Catalog.DatacentersAsync(cancellationToken);
+        var unreachable = new List<string>();
+        var answers = await Task.WhenAll(datacenters.Distinct().Select(async dc =>
+        {
+            try
+            {
+                return (await _consul.Client.Health.ServiceAsync(_consul.Options.ServiceName, passingOnly: true, new ConsulQuery { Datacenter = dc }, cancellationToken)).Value;
+            }
+            catch (Exception e) when (tolerateUnreachable && dc != here && e is ConsulException or HttpRequestException or TimeoutException)
+            {
+                lock (unreachable)
+                {
+                    unreachable.Add(dc);
+                }
+
+                return [];
+            }
+        }));
+        var instances = answers.SelectMany(a => a)
             .Select(h =>
             {
                 var datacenter = h.Service.Meta?.GetValueOrDefault("datacenter") ?? h.Node.Datacenter ?? here;
@@ -162,7 +180,8 @@ internal sealed class RolloutCoordinator : BackgroundService
             .ToList();
         return new Followers(
             instances.Where(i => i.Follows == here).Select(i => i.Participant).ToList(),
-            instances.Where(i => i.Follows != here).Select(i => i.Participant).ToList());
+            instances.Where(i => i.Follows != here).Select(i => i.Participant).ToList(),
+            unreachable);
     }
 
     /// <summary>
@@ -173,6 +192,11 @@ internal sealed class RolloutCoordinator : BackgroundService
     private string? ScopeRefusal(string scope, Followers followers)
     {
         var here = _consul.RolloutDatacenter;
+        if (scope == RolloutRequest.ScopeGlobal && followers.Unreachable.Count > 0)
+        {
+            return $"scope global, but datacenter {string.Join(", ", followers.Unreachable)} cannot be reached to list its nodes";
+        }
+
         if (scope == RolloutRequest.ScopeGlobal && followers.Elsewhere.Count > 0)
         {
             return $"scope global needs every node to follow the rollouts of {here} (Rollout:Datacenter); "
@@ -194,7 +218,7 @@ internal sealed class RolloutCoordinator : BackgroundService
         return scope is RolloutRequest.ScopeGlobal or RolloutRequest.ScopeDatacenter ? null : $"unknown scope '{scope}'";
     }
 
-    private sealed record Followers(IReadOnlyList<Participant> Participants, IReadOnlyList<Participant> Elsewhere);
+    private sealed record Followers(IReadOnlyList<Participant> Participants, IReadOnlyList<Participant> Elsewhere, IReadOnlyList<string> Unreachable);
 
     private async Task DecideAsync(RolloutStatus status, RoundStatus round, CancellationToken cancellationToken)
     {
@@ -224,7 +248,8 @@ internal sealed class RolloutCoordinator : BackgroundService
             return;
         }
 
-        var healthy = (await FollowersAsync(cancellationToken)).Participants.Select(p => p.Node).ToHashSet();
+        var healthy = (await FollowersAsync(proposal.Participants.Select(p => p.Datacenter), tolerateUnreachable: false, cancellationToken))
+            .Participants.Select(p => p.Node).ToHashSet();
         if (silent.Where(n => !healthy.Contains(n)).ToList() is { Count: > 0 } gone)
         {
             await AbortAsync(round, $"{string.Join(", ", gone)} stopped being healthy before voting", cancellationToken);

@@ -38,6 +38,7 @@ internal sealed class RegistryServer
         builder.WebHost.UseUrls(urls);
         builder.Services.AddProblemDetails();
         var app = builder.Build();
+        app.MapGet("/health/live", () => Results.Ok()); // a literal route: wins over the pattern below
         app.MapGet("/{version}/{file}", Get);
         app.MapPut("/{version}/{file}", PutAsync);
         return app;
