@@ -67,6 +67,8 @@ internal static class NodeServices
             services.AddSingleton<NodeConsul>();
             services.AddSingleton<NodeSession>();
             services.AddSingleton<VersionPreparer>();
+            // Downloads from an http(s) registry: no overall timeout, a round's cancellation (abort, deadline) ends one.
+            services.AddHttpClient(nameof(VersionPreparer), http => http.Timeout = Timeout.InfiniteTimeSpan);
             services.AddHostedService<ConsulRegistration>();
             services.AddHostedService<SnapshotAgent>();
             services.AddHostedService<RolloutCoordinator>();

@@ -31,6 +31,7 @@ app.UseStatusCodePages();
 app.MapWriteEndpoints();
 app.MapReadEndpoints();
 app.MapAdminEndpoints();
+app.MapCheckpointEndpoints();
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = HealthJson.WriteAsync });
 app.MapPrometheusScrapingEndpoint("/metrics");

@@ -16,13 +16,19 @@ public sealed class RolloutCluster : IAsyncDisposable
 {
     private readonly Dictionary<string, NodeProcess> _nodes = new(StringComparer.Ordinal);
 
-    private RolloutCluster(ConsulAgent consul, KafkaMockProcess kafka, TempDir dir)
+    private readonly string[] _nodeArgs;
+
+    private RolloutCluster(ConsulAgent consul, KafkaMockProcess kafka, TempDir dir, string[] nodeArgs)
     {
         Consul = consul;
         Kafka = kafka;
         Dir = dir;
+        _nodeArgs = nodeArgs;
         Client = consul.Client();
     }
+
+    /// <summary>The datacenter of this cluster's Consul agent, Kafka and nodes.</summary>
+    public string Datacenter => Consul.Datacenter;
 
     public ConsulAgent Consul { get; }
 
@@ -40,12 +46,14 @@ public sealed class RolloutCluster : IAsyncDisposable
 
     public NodeProcess this[string id] => _nodes[id];
 
-    public static async Task<RolloutCluster> StartAsync()
+    public static async Task<RolloutCluster> StartAsync() => await StartAsync(await ConsulAgent.StartAsync("dc-a"));
+
+    /// <summary>One datacenter on a given agent (disposed with the cluster), its own Kafka, and
+    /// <paramref name="nodeArgs"/> for every node (e.g. the Rollout:Datacenter of a global rollout).</summary>
+    public static async Task<RolloutCluster> StartAsync(ConsulAgent consul, params string[] nodeArgs)
     {
-        var dir = new TempDir();
-        var consul = await ConsulAgent.StartAsync("dc-a");
         var kafka = await KafkaMockProcess.StartAsync("updates:4", "updates.dlq:1");
-        return new RolloutCluster(consul, kafka, dir);
+        return new RolloutCluster(consul, kafka, new TempDir(), nodeArgs);
     }
 
     /// <summary>Starts nodes (in parallel) and waits until each is ready and passing in Consul.</summary>
@@ -164,9 +172,10 @@ public sealed class RolloutCluster : IAsyncDisposable
             // Long enough not to flap on a loaded machine (a lost session aborts a round), short enough to detect a kill quickly.
             "--Consul:CheckTtl", "00:00:05",
             "--Rollout:PollInterval", "00:00:00.250",
+            .. _nodeArgs,
             .. extra,
         ];
-        var node = await NodeProcess.StartAsync(Dir.Sub(id), Kafka.BootstrapServers, "dc-a", id, args);
+        var node = await NodeProcess.StartAsync(Dir.Sub(id), Kafka.BootstrapServers, Datacenter, id, args);
         _nodes[id] = node;
         return node;
     }

@@ -21,11 +21,17 @@ internal sealed class CliOptions
 
     public Option<string?> Token { get; } = new("--token") { Description = "Consul ACL token (default $CONSUL_HTTP_TOKEN)" };
 
+    public Option<string?> Datacenter { get; } = new("--dc")
+    {
+        Description = "Datacenter whose Consul KV holds the keys (the nodes' Rollout:Datacenter, for global rollouts); default the agent's own",
+    };
+
     public void AddTo(Command command)
     {
         command.Options.Add(Consul);
         command.Options.Add(Prefix);
         command.Options.Add(Token);
+        command.Options.Add(Datacenter);
     }
 
     public ConsulClient Client(ParseResult result)
@@ -40,6 +46,7 @@ internal sealed class CliOptions
         {
             Address = uri,
             Token = result.GetValue(Token) ?? Environment.GetEnvironmentVariable("CONSUL_HTTP_TOKEN"),
+            Datacenter = result.GetValue(Datacenter) is { Length: > 0 } dc ? dc : null,
         });
     }
 

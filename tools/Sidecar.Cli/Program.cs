@@ -10,6 +10,7 @@ var root = new RootCommand("sidecarctl: dataset snapshots and rollouts of the si
 root.Subcommands.Add(SnapshotCommands.Create(shared));
 root.Subcommands.Add(RolloutCommands.Create(shared));
 root.Subcommands.Add(RolloutCommands.Rollback(shared));
+root.Subcommands.Add(Sidecar.Cli.Registry.RegistryCommands.Create());
 
 try
 {

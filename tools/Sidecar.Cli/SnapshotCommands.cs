@@ -14,6 +14,7 @@ internal static class SnapshotCommands
         snapshot.Subcommands.Add(Build());
         snapshot.Subcommands.Add(Publish(shared));
         snapshot.Subcommands.Add(List(shared));
+        snapshot.Subcommands.Add(Checkpoint());
         return snapshot;
     }
 
@@ -58,12 +59,15 @@ internal static class SnapshotCommands
     private static Command Publish(CliOptions shared)
     {
         var source = new Argument<DirectoryInfo>("dir") { Description = "A built snapshot" };
-        var registry = new Option<DirectoryInfo>("--registry") { Description = "The registry directory every node can read", Required = true };
+        var registry = new Option<string>("--registry") { Description = "The registry every node can read: a directory (a shared mount) or an http(s) URL (sidecarctl registry serve)", Required = true };
         var command = new Command("publish", "Copy a snapshot into the registry and index it in Consul") { source, registry };
         shared.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
         {
-            var (location, manifest, sha) = SnapshotRegistry.Publish(result.GetValue(source)!.FullName, result.GetValue(registry)!.FullName);
+            var target = result.GetValue(registry)!;
+            var (location, manifest, sha) = HttpSnapshotRegistry.IsHttp(target)
+                ? await HttpSnapshotRegistry.PublishAsync(Http, result.GetValue(source)!.FullName, new Uri(target), cancellationToken)
+                : SnapshotRegistry.Publish(result.GetValue(source)!.FullName, Path.GetFullPath(target));
             using var consul = shared.Client(result);
             var keys = shared.Keys(result);
             var entry = new VersionEntry(manifest.Version, location, manifest.KeyCount, sha, DateTimeOffset.UtcNow);
@@ -83,6 +87,60 @@ internal static class SnapshotCommands
         });
         return command;
     }
+
+    private static Command Checkpoint()
+    {
+        var node = new Option<string>("--node") { Description = "A running node's HTTP address", Required = true };
+        var output = new Option<DirectoryInfo>("--out") { Description = "New (or empty) directory for the SST files and manifest.json", Required = true };
+        var version = new Option<string>("--version")
+        {
+            Description = "Version id (default v<UTC timestamp>)",
+            DefaultValueFactory = _ => "v" + DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture),
+        };
+        var command = new Command("checkpoint", "Snapshot a running node's live version (consistent: one RocksDB snapshot, with the origin offsets it includes)") { node, output, version };
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            var id = result.GetValue(version)!;
+            var target = result.GetValue(output)!.FullName;
+            if (Directory.Exists(target) && Directory.EnumerateFileSystemEntries(target).Any())
+            {
+                throw new ArgumentException($"--out {target} is not empty");
+            }
+
+            if (!Uri.TryCreate(result.GetValue(node), UriKind.Absolute, out var nodeUri) || !HttpSnapshotRegistry.IsHttp(nodeUri.AbsoluteUri))
+            {
+                throw new ArgumentException($"--node '{result.GetValue(node)}' is not an http(s) URL");
+            }
+
+            var admin = new Uri(nodeUri, "/admin/checkpoints/");
+            using (var created = await Http.PostAsync(new Uri(admin, "?version=" + Uri.EscapeDataString(id)), null, cancellationToken))
+            {
+                if (!created.IsSuccessStatusCode)
+                {
+                    throw new IOException($"the node refused the checkpoint: {(int)created.StatusCode} {await created.Content.ReadAsStringAsync(cancellationToken)}");
+                }
+            }
+
+            try
+            {
+                // The node serves its checkpoint in a registry's layout; the copy is verified like any other.
+                await HttpSnapshotRegistry.DownloadAsync(Http, HttpSnapshotRegistry.VersionLocation(admin, id), target, cancellationToken);
+                var manifest = SnapshotVerifier.Verify(target, id);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"checkpoint {id}: {manifest.KeyCount} users in {manifest.Files.Count} file(s), offsets {string.Join(", ", manifest.Offsets.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => $"{o.Key}={o.Value}"))}"));
+            }
+            finally
+            {
+                using var deleted = await Http.DeleteAsync(HttpSnapshotRegistry.VersionLocation(admin, id), CancellationToken.None);
+            }
+
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>For the HTTP registry and nodes' admin endpoints; no overall timeout (snapshots can be large).</summary>
+    private static HttpClient Http { get; } = new() { Timeout = Timeout.InfiniteTimeSpan };
 
     private static Command List(CliOptions shared)
     {

@@ -28,7 +28,21 @@ internal static class StatusPrinter
         Console.WriteLine(round.Decision is { } d
             ? string.Create(CultureInfo.InvariantCulture, $"decision: {d.Outcome}{(d.Reason is null ? "" : " (" + d.Reason + ")")} at {d.At:u}")
             : "decision: pending");
-        foreach (var participant in p.Participants)
+        foreach (var datacenter in p.Participants.GroupBy(x => x.Datacenter))
+        {
+            var nodes = datacenter.Select(x => x.Node).ToList();
+            Console.WriteLine($"{datacenter.Key}: {nodes.Count} participant(s), "
+                + $"{round.Votes.Count(v => nodes.Contains(v.Vote.Node) && v.Vote.Yes)} YES, "
+                + $"{round.Votes.Count(v => nodes.Contains(v.Vote.Node) && !v.Vote.Yes)} NO, "
+                + $"{round.Votes.Count(v => nodes.Contains(v.Vote.Node) && !v.Alive)} lost, "
+                + $"{round.Acks.Count(a => nodes.Contains(a.Node))} acknowledged");
+            PrintParticipants(round, datacenter);
+        }
+    }
+
+    private static void PrintParticipants(RoundStatus round, IEnumerable<Participant> participants)
+    {
+        foreach (var participant in participants)
         {
             var vote = round.VoteOf(participant.Node) switch
             {

@@ -27,4 +27,18 @@ public sealed class RolloutOptions
 
     /// <summary>Take part in coordinating (leader election). Off: this node only participates.</summary>
     public bool Coordinate { get; set; } = true;
+
+    /// <summary>The datacenter whose Consul KV holds the rollout keys this node follows, votes and
+    /// acknowledges in (reached with <c>?dc=</c>). Empty: the node's own datacenter, so each
+    /// datacenter rolls out on its own (scope <c>dc</c>). Set the same datacenter on every node of
+    /// every datacenter for global rounds (scope <c>global</c>).</summary>
+    [RegularExpression("^([a-z0-9-]{1,32})?$", ErrorMessage = "Rollout:Datacenter must be a datacenter name (like Node:Datacenter) or empty.")]
+    public string? Datacenter { get; set; }
+
+    /// <summary>TTL of the session a node holds in another datacenter's Consul (Rollout:Datacenter
+    /// is not its own): it cannot be bound to this node's checks there, so the node renews it while
+    /// it is ready. Consul ends it within twice the TTL after the last renewal: how fast a dead
+    /// remote voter's vote disappears.</summary>
+    [Range(typeof(TimeSpan), "00:00:10", "00:10:00")]
+    public TimeSpan RemoteSessionTtl { get; set; } = TimeSpan.FromSeconds(10);
 }

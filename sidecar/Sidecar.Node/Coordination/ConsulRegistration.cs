@@ -112,7 +112,7 @@ internal sealed class ConsulRegistration : BackgroundService
         Name = _consul.Options.ServiceName,
         Address = string.IsNullOrWhiteSpace(_consul.Options.ServiceAddress) ? endpoint.Host : _consul.Options.ServiceAddress,
         Port = endpoint.Port,
-        Meta = new Dictionary<string, string> { ["datacenter"] = _consul.Datacenter, ["version"] = version, ["node"] = _consul.NodeId },
+        Meta = new Dictionary<string, string> { ["datacenter"] = _consul.Datacenter, ["version"] = version, ["node"] = _consul.NodeId, ["rollout-dc"] = _consul.RolloutDatacenter },
         Checks =
         [
             new TtlCheck

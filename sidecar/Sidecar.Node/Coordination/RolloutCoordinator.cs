@@ -38,7 +38,7 @@ internal sealed class RolloutCoordinator : BackgroundService
 
     private RolloutKeys Keys => _consul.Keys;
 
-    private ConsulClient Consul => _consul.Client;
+    private ConsulClient Consul => _consul.Rollout;
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         // Creating the session fails while this node is not ready: it then cannot lead (logged at debug).
@@ -46,7 +46,7 @@ internal sealed class RolloutCoordinator : BackgroundService
 
     private void OnError(Exception e)
     {
-        if (e is ConsulException or HttpRequestException or TimeoutException)
+        if (e is ConsulException or HttpRequestException or TimeoutException or NodeNotReadyException)
         {
             _logger.LogDebug("Coordinator: {Error}", e.Message);
         }
@@ -96,11 +96,7 @@ internal sealed class RolloutCoordinator : BackgroundService
         string? refusal = null;
         string location = "";
         IReadOnlyList<Participant> participants = [];
-        if (request.Scope != RolloutRequest.ScopeDatacenter)
-        {
-            refusal = "only scope 'dc' is supported: a global round needs cross-datacenter vote sessions, not built yet";
-        }
-        else if (request.Version == status.CommittedVersion)
+        if (request.Version == status.CommittedVersion)
         {
             refusal = $"{request.Version} is already the committed version";
         }
@@ -115,10 +111,13 @@ internal sealed class RolloutCoordinator : BackgroundService
 
         if (refusal is null)
         {
-            participants = await ParticipantsAsync(cancellationToken);
-            refusal = participants.Count == 0 ? "no healthy node to roll out to"
+            // A datacenter round does not depend on the other datacenters being reachable.
+            var followers = await FollowersAsync(null, tolerateUnreachable: true, cancellationToken);
+            participants = followers.Participants;
+            refusal = ScopeRefusal(request.Scope, followers)
+                ?? (participants.Count == 0 ? "no healthy node to roll out to"
                 : participants.Count > TxnOp.MaxOperations - 4 ? $"{participants.Count} participants do not fit one Consul transaction (at most {TxnOp.MaxOperations - 4})"
-                : null;
+                : null);
         }
 
         var proposal = new Proposal(round, request.Id, request.Version, location, request.Scope, participants,
@@ -142,15 +141,84 @@ internal sealed class RolloutCoordinator : BackgroundService
         }
     }
 
-    private async Task<IReadOnlyList<Participant>> ParticipantsAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// The passing instances of the service in <paramref name="datacenters"/> (null: every
+    /// datacenter Consul knows), split into those that follow this datacenter's rollout keys (their
+    /// registration's <c>rollout-dc</c>: the participants) and those that follow another
+    /// datacenter's. A datacenter that cannot be asked is listed as unreachable (when proposing) or
+    /// fails the call (when deciding: the round then waits, or meets its deadline).
+    /// </summary>
+    private async Task<Followers> FollowersAsync(IEnumerable<string>? datacenters, bool tolerateUnreachable, CancellationToken cancellationToken)
     {
-        var healthy = (await Consul.Health.ServiceAsync(_consul.Options.ServiceName, passingOnly: true, cancellationToken: cancellationToken)).Value;
-        return healthy
-            .Select(h => new Participant(h.Service.Id, h.Service.Meta?.GetValueOrDefault("datacenter") ?? h.Node.Datacenter ?? _consul.Datacenter))
-            .DistinctBy(p => p.Node)
-            .OrderBy(p => p.Node, StringComparer.Ordinal)
+        var here = _consul.RolloutDatacenter;
+        datacenters ??= await _consul.Client.Catalog.DatacentersAsync(cancellationToken);
+        var unreachable = new List<string>();
+        var answers = await Task.WhenAll(datacenters.Distinct().Select(async dc =>
+        {
+            try
+            {
+                return (await _consul.Client.Health.ServiceAsync(_consul.Options.ServiceName, passingOnly: true, new ConsulQuery { Datacenter = dc }, cancellationToken)).Value;
+            }
+            catch (Exception e) when (tolerateUnreachable && dc != here && e is ConsulException or HttpRequestException or TimeoutException)
+            {
+                lock (unreachable)
+                {
+                    unreachable.Add(dc);
+                }
+
+                return [];
+            }
+        }));
+        var instances = answers.SelectMany(a => a)
+            .Select(h =>
+            {
+                var datacenter = h.Service.Meta?.GetValueOrDefault("datacenter") ?? h.Node.Datacenter ?? here;
+                return (Participant: new Participant(h.Service.Id, datacenter), Follows: h.Service.Meta?.GetValueOrDefault("rollout-dc") ?? datacenter);
+            })
+            .DistinctBy(i => (i.Participant.Datacenter, i.Participant.Node))
+            .OrderBy(i => i.Participant.Datacenter, StringComparer.Ordinal).ThenBy(i => i.Participant.Node, StringComparer.Ordinal)
             .ToList();
+        return new Followers(
+            instances.Where(i => i.Follows == here).Select(i => i.Participant).ToList(),
+            instances.Where(i => i.Follows != here).Select(i => i.Participant).ToList(),
+            unreachable);
     }
+
+    /// <summary>
+    /// Why the scope cannot be honoured, or null. A global round must reach every node of every
+    /// datacenter, so every node must follow these keys; a datacenter round must not have followers
+    /// in other datacenters (they would apply its outcome without having voted).
+    /// </summary>
+    private string? ScopeRefusal(string scope, Followers followers)
+    {
+        var here = _consul.RolloutDatacenter;
+        if (scope == RolloutRequest.ScopeGlobal && followers.Unreachable.Count > 0)
+        {
+            return $"scope global, but datacenter {string.Join(", ", followers.Unreachable)} cannot be reached to list its nodes";
+        }
+
+        if (scope == RolloutRequest.ScopeGlobal && followers.Elsewhere.Count > 0)
+        {
+            return $"scope global needs every node to follow the rollouts of {here} (Rollout:Datacenter); "
+                + $"{string.Join(", ", followers.Elsewhere.Select(p => $"{p.Node} ({p.Datacenter})"))} follow another datacenter's";
+        }
+
+        if (scope == RolloutRequest.ScopeDatacenter && followers.Participants.Where(p => p.Datacenter != here).ToList() is { Count: > 0 } remote)
+        {
+            return $"scope dc, but nodes of other datacenters follow the rollouts of {here}: "
+                + $"{string.Join(", ", remote.Select(p => $"{p.Node} ({p.Datacenter})"))}; use scope global";
+        }
+
+        // Votes and acknowledgements are keyed by node id.
+        if (followers.Participants.GroupBy(p => p.Node).Where(g => g.Count() > 1).Select(g => g.Key).ToList() is { Count: > 0 } twice)
+        {
+            return $"node ids must be unique across datacenters: {string.Join(", ", twice)} appear more than once";
+        }
+
+        return scope is RolloutRequest.ScopeGlobal or RolloutRequest.ScopeDatacenter ? null : $"unknown scope '{scope}'";
+    }
+
+    private sealed record Followers(IReadOnlyList<Participant> Participants, IReadOnlyList<Participant> Elsewhere, IReadOnlyList<string> Unreachable);
 
     private async Task DecideAsync(RolloutStatus status, RoundStatus round, CancellationToken cancellationToken)
     {
@@ -180,7 +248,8 @@ internal sealed class RolloutCoordinator : BackgroundService
             return;
         }
 
-        var healthy = (await ParticipantsAsync(cancellationToken)).Select(p => p.Node).ToHashSet();
+        var healthy = (await FollowersAsync(proposal.Participants.Select(p => p.Datacenter), tolerateUnreachable: false, cancellationToken))
+            .Participants.Select(p => p.Node).ToHashSet();
         if (silent.Where(n => !healthy.Contains(n)).ToList() is { Count: > 0 } gone)
         {
             await AbortAsync(round, $"{string.Join(", ", gone)} stopped being healthy before voting", cancellationToken);

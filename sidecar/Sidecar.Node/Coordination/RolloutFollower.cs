@@ -19,7 +19,7 @@ internal static class RolloutFollower
         {
             try
             {
-                var status = await RolloutReader.ReadAsync(consul.Client, consul.Keys, stoppingToken,
+                var status = await RolloutReader.ReadAsync(consul.Rollout, consul.Keys, stoppingToken,
                     new ConsulQuery { Index = index == 0 ? null : index, Wait = pollInterval });
                 // An index that went backwards (a Consul snapshot restore) resets the blocking query.
                 index = status.Index < index ? 0 : status.Index;

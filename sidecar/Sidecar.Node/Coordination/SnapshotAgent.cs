@@ -82,7 +82,7 @@ internal sealed class SnapshotAgent : BackgroundService
         {
             try
             {
-                var status = await RolloutReader.ReadAsync(_consul.Client, _consul.Keys, cancellationToken);
+                var status = await RolloutReader.ReadAsync(_consul.Rollout, _consul.Keys, cancellationToken);
                 var committed = status.CommittedVersion;
                 if (committed != _store.LiveVersionId)
                 {
@@ -187,7 +187,7 @@ internal sealed class SnapshotAgent : BackgroundService
         if (applied)
         {
             var ack = new Ack(Me, decision.Outcome, _store.LiveVersionId, DateTimeOffset.UtcNow);
-            await _consul.Client.Kv.PutAsync(_consul.Keys.Ack(round.Proposal.Round, Me), RolloutJson.Bytes(ack), cancellationToken: cancellationToken);
+            await _consul.Rollout.Kv.PutAsync(_consul.Keys.Ack(round.Proposal.Round, Me), RolloutJson.Bytes(ack), cancellationToken: cancellationToken);
             _logger.LogInformation("Round {Round}: acknowledged {Outcome}, live version {Version}", round.Proposal.Round, decision.Outcome, _store.LiveVersionId);
         }
     }
@@ -262,7 +262,7 @@ internal sealed class SnapshotAgent : BackgroundService
         {
             var session = await _session.GetAsync(cancellationToken);
             var key = _consul.Keys.Vote(proposal.Round, Me);
-            if (await _consul.Client.Kv.AcquireAsync(key, RolloutJson.Bytes(vote), session, cancellationToken: cancellationToken))
+            if (await _consul.Rollout.Kv.AcquireAsync(key, RolloutJson.Bytes(vote), session, cancellationToken: cancellationToken))
             {
                 _logger.LogInformation("Round {Round}: voted {Vote}{Reason}", proposal.Round, vote.Yes ? "YES" : "NO", vote.Reason is null ? "" : ": " + vote.Reason);
             }
@@ -271,7 +271,7 @@ internal sealed class SnapshotAgent : BackgroundService
                 _logger.LogWarning("Round {Round}: could not place the vote (key held by another session)", proposal.Round);
             }
         }
-        catch (Exception e) when (e is HttpRequestException or TimeoutException or ConsulException)
+        catch (Exception e) when (e is HttpRequestException or TimeoutException or ConsulException or NodeNotReadyException)
         {
             // No vote: the coordinator aborts at the deadline, or sooner if this node turns unhealthy.
             _logger.LogError("Round {Round}: voting failed: {Error}", proposal.Round, e.Message);

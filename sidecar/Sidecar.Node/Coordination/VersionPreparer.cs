@@ -16,12 +16,14 @@ internal sealed class VersionPreparer
 {
     private readonly VersionedStore _store;
     private readonly NodeConsul _consul;
+    private readonly IHttpClientFactory _http;
     private readonly ILogger<VersionPreparer> _logger;
 
-    public VersionPreparer(VersionedStore store, NodeConsul consul, ILogger<VersionPreparer> logger)
+    public VersionPreparer(VersionedStore store, NodeConsul consul, IHttpClientFactory http, ILogger<VersionPreparer> logger)
     {
         _store = store;
         _consul = consul;
+        _http = http;
         _logger = logger;
     }
 
@@ -41,27 +43,72 @@ internal sealed class VersionPreparer
         }
 
         var entryKey = _consul.Keys.Version(id);
-        var entry = (await _consul.Client.Kv.GetAsync(entryKey, cancellationToken: cancellationToken)).Value
+        var entry = (await _consul.Rollout.Kv.GetAsync(entryKey, cancellationToken: cancellationToken)).Value
             ?? throw new SnapshotInvalidException($"version '{id}' is not in the registry index");
-        var location = RolloutJson.Parse<VersionEntry>(entry.Value, entryKey).Location;
-        return await Task.Run(() => Fetch(id, location), cancellationToken);
+        var indexed = RolloutJson.Parse<VersionEntry>(entry.Value, entryKey);
+        return await FetchAsync(indexed, cancellationToken);
     }
 
-    private StoreVersion Fetch(string id, string location)
+    private async Task<StoreVersion> FetchAsync(VersionEntry indexed, CancellationToken cancellationToken)
     {
+        var (id, location) = (indexed.Version, indexed.Location);
         var staging = Path.Combine(_store.Root, "staging", $"{id}-{Guid.NewGuid():n}");
+        try
+        {
+            if (HttpSnapshotRegistry.IsHttp(location))
+            {
+                using var http = _http.CreateClient(nameof(VersionPreparer));
+                await HttpSnapshotRegistry.DownloadAsync(http, new Uri(location), staging, cancellationToken);
+            }
+            else
+            {
+                await Task.Run(() => Copy(location, staging), cancellationToken);
+            }
+
+            // The manifest must be the one published (its hash is in the index): a registry, HTTP
+            // or a mount, is trusted for bytes only, and the manifest vouches for every other file.
+            var manifestSha = FileHash.Sha256(Path.Combine(staging, SnapshotManifest.FileName));
+            if (!string.Equals(manifestSha, indexed.ManifestSha256, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new SnapshotInvalidException($"manifest.json from {location} is not the published one (SHA-256 {manifestSha}, the index has {indexed.ManifestSha256})");
+            }
+
+            return await Task.Run(() => Ingest(id, staging), cancellationToken);
+        }
+        catch (IOException e)
+        {
+            throw new SnapshotInvalidException($"could not copy the snapshot from {location}: {e.Message}");
+        }
+        catch (HttpRequestException e)
+        {
+            throw new SnapshotInvalidException($"could not download the snapshot from {location}: {e.Message}");
+        }
+        finally
+        {
+            if (Directory.Exists(staging))
+            {
+                _store.TryDelete(staging);
+            }
+        }
+    }
+
+    private static void Copy(string location, string staging)
+    {
+        if (!Directory.Exists(location))
+        {
+            throw new SnapshotInvalidException($"registry location {location} does not exist");
+        }
+
+        SnapshotRegistry.CopyFiles(location, staging, SnapshotVerifier.ReadManifest(location));
+    }
+
+    private StoreVersion Ingest(string id, string staging)
+    {
         var path = _store.VersionPath(id);
         try
         {
-            if (!Directory.Exists(location))
-            {
-                throw new SnapshotInvalidException($"registry location {location} does not exist");
-            }
-
             // Verify the copy, not the source: what is checked is exactly what is ingested.
-            var manifest = SnapshotVerifier.ReadManifest(location);
-            SnapshotRegistry.CopyFiles(location, staging, manifest);
-            manifest = SnapshotVerifier.Verify(staging, id);
+            var manifest = SnapshotVerifier.Verify(staging, id);
             if (Directory.Exists(path))
             {
                 _store.TryDelete(path); // an interrupted earlier preparation
@@ -82,20 +129,9 @@ internal sealed class VersionPreparer
                 throw;
             }
         }
-        catch (IOException e)
-        {
-            throw new SnapshotInvalidException($"could not copy the snapshot from {location}: {e.Message}");
-        }
         catch (RocksDbSharp.RocksDbException e)
         {
             throw new SnapshotInvalidException($"RocksDB refused the snapshot files: {e.Message}");
-        }
-        finally
-        {
-            if (Directory.Exists(staging))
-            {
-                _store.TryDelete(staging);
-            }
         }
     }
 }

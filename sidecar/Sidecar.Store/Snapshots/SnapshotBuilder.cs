@@ -112,61 +112,10 @@ public sealed class SnapshotBuilder
 
     private List<SnapshotFile> Write(string output, List<(byte[] Key, long Offset)> offsets, List<(byte[] Key, byte[] Value)> users)
     {
-        var files = new List<SnapshotFile>();
-        SstFileWriter? writer = null;
-        string? path = null;
-        long bytes = 0;
-        var options = SstFormat.WriterOptions(BloomBitsPerKey);
-
-        void Finish()
-        {
-            if (writer is null)
-            {
-                return;
-            }
-
-            writer.Finish();
-            writer.Dispose();
-            writer = null;
-            files.Add(new SnapshotFile(Path.GetFileName(path!), FileHash.Sha256(path!), new FileInfo(path!).Length));
-        }
-
-        void Add(byte[] key, byte[] value)
-        {
-            if (writer is null)
-            {
-                path = Path.Combine(output, $"data-{files.Count + 1:D6}.sst");
-                writer = new SstFileWriter(new EnvOptions(), options);
-                writer.Open(path);
-                bytes = 0;
-            }
-
-            writer.Add(key, value);
-            bytes += key.Length + value.Length;
-            if (bytes >= MaxFileBytes)
-            {
-                Finish();
-            }
-        }
-
         // "o:" sorts before "u:", so the origin offsets come first in key order.
-        foreach (var (key, offset) in offsets.OrderBy(o => o.Key, ByteComparer.Instance))
-        {
-            Add(key, StoreKeys.Int64(offset));
-        }
-
-        foreach (var (key, value) in users)
-        {
-            Add(key, value);
-        }
-
-        Finish();
-        if (files.Count == 0)
-        {
-            throw new FormatException("the input holds no user and no offset: an empty snapshot cannot be built");
-        }
-
-        return files;
+        var entries = offsets.OrderBy(o => o.Key, ByteComparer.Instance).Select(o => (o.Key, StoreKeys.Int64(o.Offset))).Concat(users);
+        var files = SstFileSet.Write(output, entries, BloomBitsPerKey, MaxFileBytes);
+        return files.Count > 0 ? files : throw new FormatException("the input holds no user and no offset: an empty snapshot cannot be built");
     }
 
     private sealed class ByteComparer : IComparer<byte[]>

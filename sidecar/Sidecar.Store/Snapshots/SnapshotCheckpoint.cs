@@ -1,0 +1,80 @@
+using System.Diagnostics;
+using System.Text;
+using RocksDbSharp;
+using Sidecar.Store.Rollout;
+
+namespace Sidecar.Store.Snapshots;
+
+/// <summary>
+/// A snapshot of a running node's live version: every user and every origin offset read from
+/// one RocksDB snapshot (a consistent point: the offsets are exactly those of the updates the
+/// data includes, since both are written in the same batch), written as SST files with the same
+/// manifest as <see cref="SnapshotBuilder"/>. The node's own consume positions (<c>c:</c>) are
+/// left out: a node that loads the snapshot catches up from the log, and the origin offsets skip
+/// everything the snapshot already includes (no loss, no double count).
+/// </summary>
+public static class SnapshotCheckpoint
+{
+    private static readonly byte[] OffsetPrefix = "o:"u8.ToArray();
+
+    public static SnapshotBuilder.Result Write(RocksDb db, string version, string output, int bloomBitsPerKey = 10, long maxFileBytes = 256L << 20)
+    {
+        var started = Stopwatch.GetTimestamp();
+        if (VersionNames.Check(version) is { } bad)
+        {
+            throw new ArgumentException(bad);
+        }
+
+        if (Directory.Exists(output) && Directory.EnumerateFileSystemEntries(output).Any())
+        {
+            throw new IOException($"{output} is not empty; a checkpoint is written into a new directory");
+        }
+
+        Directory.CreateDirectory(output);
+        try
+        {
+            var offsets = new Dictionary<string, long>(StringComparer.Ordinal);
+            long users = 0;
+            using var snapshot = db.CreateSnapshot();
+            var read = new ReadOptions().SetSnapshot(snapshot);
+            using var iterator = db.NewIterator(readOptions: read);
+
+            IEnumerable<(byte[] Key, byte[] Value)> Entries()
+            {
+                for (iterator.SeekToFirst(); iterator.Valid(); iterator.Next())
+                {
+                    var key = iterator.Key();
+                    if (key.AsSpan().StartsWith(StoreKeys.UserPrefix))
+                    {
+                        users++;
+                    }
+                    else if (key.AsSpan().StartsWith(OffsetPrefix) && StoreKeys.ReadInt64(iterator.Value()) is { } offset)
+                    {
+                        offsets[Encoding.UTF8.GetString(key, 2, key.Length - 2)] = offset;
+                    }
+                    else
+                    {
+                        continue; // consume positions: this node's own, not the data's
+                    }
+
+                    yield return (key, iterator.Value());
+                }
+            }
+
+            var files = SstFileSet.Write(output, Entries(), bloomBitsPerKey, maxFileBytes);
+            if (files.Count == 0)
+            {
+                throw new InvalidOperationException("the live version holds no user and no offset: nothing to checkpoint");
+            }
+
+            var manifest = new SnapshotManifest(SnapshotManifest.CurrentFormat, version, DateTimeOffset.UtcNow, users, files, offsets);
+            File.WriteAllBytes(Path.Combine(output, SnapshotManifest.FileName), RolloutJson.Bytes(manifest));
+            return new SnapshotBuilder.Result(manifest, Stopwatch.GetElapsedTime(started));
+        }
+        catch
+        {
+            Directory.Delete(output, recursive: true);
+            throw;
+        }
+    }
+}
