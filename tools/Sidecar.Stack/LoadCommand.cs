@@ -139,6 +139,6 @@ internal static class LoadCommand
     {
         const int width = 20;
         var filled = (int)Math.Round(Math.Clamp(fraction, 0, 1) * width);
-        return "[" + new string('#', filled) + new string('.', width - filled) + "] " + string.Create(CultureInfo.InvariantCulture, $"{Math.Clamp(fraction, 0, 1),4:P0}");
+        return "[" + new string('#', filled) + new string('.', width - filled) + "] " + string.Create(CultureInfo.InvariantCulture, $"{Math.Clamp(fraction, 0, 1) * 100,3:F0}%");
     }
 }

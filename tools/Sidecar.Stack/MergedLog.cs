@@ -14,9 +14,18 @@ internal sealed partial class MergedLog
     private readonly bool _color = !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("NO_COLOR") is null;
     private readonly Dictionary<string, string> _colorOf = [];
     private int _width = 12;
+    private volatile bool _muted;
+
+    /// <summary>From now on only the stack's own lines are written (the parts are being stopped).</summary>
+    public void Mute() => _muted = true;
 
     public void Write(string source, string line)
     {
+        if (_muted && source != Stack)
+        {
+            return;
+        }
+
         var match = ConsoleLoggerLine().Match(line);
         if (match.Success)
         {
@@ -45,7 +54,9 @@ internal sealed partial class MergedLog
         }
     }
 
-    public void Say(string line) => Write("stack", line);
+    private const string Stack = "stack";
+
+    public void Say(string line) => Write(Stack, line);
 
     [GeneratedRegex(@"^(?<time>\d\d:\d\d:\d\d\.\d+ )?(?<level>info|warn|fail|crit|dbug|trce): (?<category>[\w.]+)\[\d+\] ?(?<message>.*)$")]
     private static partial Regex ConsoleLoggerLine();

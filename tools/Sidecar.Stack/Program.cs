@@ -7,4 +7,5 @@ var root = new RootCommand("sidecar-stack: the whole system on one machine (two 
 var up = UpCommand.Create();
 root.Subcommands.Add(up);
 root.Subcommands.Add(LoadCommand.Create());
-return await root.Parse(args.Length == 0 ? ["up"] : args).InvokeAsync();
+// "up" handles SIGINT and SIGTERM itself: it must outlive them until every part has stopped.
+return await root.Parse(args.Length == 0 ? ["up"] : args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });

@@ -56,7 +56,8 @@ internal sealed class TwoDatacenterStack : IAsyncDisposable
         _log.Say("starting Consul (2 WAN-joined datacenters) and Kafka (a mock cluster host per datacenter)");
         var consulTask = ConsulAgent.StartWanPairAsync(dcs[0], dcs[1], _layout.ConsulPort(0), _layout.ConsulPort(1));
         var kafkaTasks = dcs.Select(_ => KafkaMockProcess.StartAsync("updates:8", "updates.dlq:8")).ToList();
-        await CollectAsync([consulTask], c => [(c.A, c.A.Process), (c.B, c.B.Process)], kafkaTasks, k => [(k, k.Process)]);
+        await CollectAsync([consulTask], c => [Part(c.A, c.A.Process), Part(c.B, c.B.Process)],
+            kafkaTasks, k => [Part(k, k.Process, "kafka-" + dcs[kafkaTasks.FindIndex(t => t.IsCompletedSuccessfully && t.Result == k)])]);
         var kafka = kafkaTasks.Select(t => t.Result).ToArray();
         KafkaBootstrap = kafka.Select(k => k.BootstrapServers).ToList();
         cancellationToken.ThrowIfCancellationRequested();
@@ -75,14 +76,14 @@ internal sealed class TwoDatacenterStack : IAsyncDisposable
 
         var replicatorTasks = Enumerable.Range(0, dcs.Length).Select(source => ReplicatorProcess.StartAsync(
             StackLayout.ReplicatorId(source), dcs[source], kafka[source], dcs[1 - source], kafka[1 - source], "--urls", _layout.Replicator(source))).ToList();
-        await CollectAsync(nodeTasks, n => [(n, n.Process)], replicatorTasks, r => [(r, r.Process)]);
+        await CollectAsync(nodeTasks, n => [Part(n, n.Process)], replicatorTasks, r => [Part(r, r.Process)]);
         cancellationToken.ThrowIfCancellationRequested();
 
         _log.Say("starting the proxies and the dashboard");
         var proxyTasks = Enumerable.Range(0, dcs.Length).Select(dc => ProxyProcess.StartAsync(dcs[dc], [dcs[dc], dcs[1 - dc]],
             "--urls", _layout.Proxy(dc), "--Proxy:Consul:Address", _layout.Consul(dc))).ToList();
         var dashboardTask = StartDashboardAsync();
-        await CollectAsync(proxyTasks, p => [(p, p.Process)], [dashboardTask], d => [(d, d)]);
+        await CollectAsync(proxyTasks, p => [Part(p, p.Process)], [dashboardTask], d => [Part(d, d)]);
         await WaitDashboardAsync(dashboardTask.Result);
     }
 
@@ -107,8 +108,8 @@ internal sealed class TwoDatacenterStack : IAsyncDisposable
     /// Waits for parts started side by side and owns every one that came up (stopped on dispose,
     /// its output in the merged log), also when another failed: then it throws that failure.
     /// </summary>
-    private async Task CollectAsync<T1, T2>(IReadOnlyList<Task<T1>> first, Func<T1, IEnumerable<(IAsyncDisposable Part, ChildProcess Process)>> partsOf1,
-        IReadOnlyList<Task<T2>> second, Func<T2, IEnumerable<(IAsyncDisposable Part, ChildProcess Process)>> partsOf2)
+    private async Task CollectAsync<T1, T2>(IReadOnlyList<Task<T1>> first, Func<T1, IEnumerable<StackPart>> partsOf1,
+        IReadOnlyList<Task<T2>> second, Func<T2, IEnumerable<StackPart>> partsOf2)
     {
         var all = first.Cast<Task>().Concat(second).ToList();
         try
@@ -125,7 +126,7 @@ internal sealed class TwoDatacenterStack : IAsyncDisposable
         {
             _started.Add(part.Part);
             _processes.Add(part.Process);
-            part.Process.Line += line => _log.Write(part.Process.Name, line);
+            part.Process.Line += line => _log.Write(part.Name, line);
         }
 
         if (all.FirstOrDefault(t => !t.IsCompletedSuccessfully) is { } failed)
@@ -133,6 +134,8 @@ internal sealed class TwoDatacenterStack : IAsyncDisposable
             await failed; // throws its exception
         }
     }
+
+    private static StackPart Part(IAsyncDisposable part, ChildProcess process, string? name = null) => new(part, process, name ?? process.Name);
 
     public async ValueTask DisposeAsync()
     {

@@ -65,6 +65,8 @@ internal static class UpCommand
                 log.Say($"{dead.Name} (pid {dead.Pid}) exited with {dead.ExitCode}: stopping everything");
             }
 
+            // Ctrl-C reached the parts too: what they say while going down is noise.
+            log.Mute();
             log.Say("stopping every part");
         }
 

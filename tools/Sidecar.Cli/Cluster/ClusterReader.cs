@@ -51,7 +51,7 @@ public sealed class ClusterReader
         var datacenters = Task.WhenAll(names.Order(StringComparer.Ordinal).Select(dc => DatacenterAsync(dc, cancellationToken)));
         var replicators = Task.WhenAll(_targets.Replicators.Select(r => ReplicatorAsync(r, names, cancellationToken)));
         var proxies = Task.WhenAll(_targets.Proxies.Select(p => ProxyAsync(p, cancellationToken)));
-        return new ClusterFacts(DateTimeOffset.UtcNow, _consul.Options.Address.ToString(), await datacenters, await replicators, await proxies, problems);
+        return new ClusterFacts(DateTimeOffset.UtcNow, Show(_consul.Options.Address), await datacenters, await replicators, await proxies, problems);
     }
 
     /// <summary>Where each proxy sends <paramref name="userId"/> now.</summary>
@@ -63,11 +63,11 @@ public sealed class ClusterReader
             {
                 var json = await _http.GetFromJsonAsync<JsonElement>(new Uri(proxy, "/proxy/route/" + Uri.EscapeDataString(userId)), cancellationToken);
                 var order = json.TryGetProperty("order", out var o) ? o.EnumerateArray().Select(d => d.GetProperty("datacenter").GetString() ?? "").ToList() : [];
-                return new ProxyRoute(proxy.ToString(), Text(json, "preferredDatacenter"), Text(json, "node"), Text(json, "datacenter"), Text(json, "kind"), Text(json, "reason"), order, null);
+                return new ProxyRoute(Show(proxy), Text(json, "preferredDatacenter"), Text(json, "node"), Text(json, "datacenter"), Text(json, "kind"), Text(json, "reason"), order, null);
             }
             catch (Exception e) when (e is HttpRequestException or JsonException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
             {
-                return new ProxyRoute(proxy.ToString(), null, null, null, null, null, [], e.Message);
+                return new ProxyRoute(Show(proxy), null, null, null, null, null, [], e.Message);
             }
         }));
         return new UserRoute(userId, routes);
@@ -136,13 +136,13 @@ public sealed class ClusterReader
                 p99 = requests > 0 ? PrometheusText.Quantile(before, text, NodeRequests, 0.99, UserRoutes) * 1000 : null;
             }
 
-            return new NodeFacts(id, dc, url.ToString(), health, NullIfEmpty(output), registered, Text(status, "version"),
+            return new NodeFacts(id, dc, Show(url), health, NullIfEmpty(output), registered, Text(status, "version"),
                 status.GetProperty("caughtUp").GetBoolean(), status.GetProperty("lag").GetInt64(),
                 PrometheusText.Sum(text, "sidecar_updates_applied_total"), rate, mean, p99, null);
         }
         catch (Exception e) when (e is HttpRequestException or JsonException or KeyNotFoundException or InvalidOperationException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            return new NodeFacts(id, dc, url.ToString(), health == "passing" ? "unreachable" : health, NullIfEmpty(output), registered,
+            return new NodeFacts(id, dc, Show(url), health == "passing" ? "unreachable" : health, NullIfEmpty(output), registered,
                 null, null, null, null, null, null, null, e.Message);
         }
     }
@@ -166,13 +166,13 @@ public sealed class ClusterReader
                 p99 = double.IsNaN(latency) ? null : latency * 1000;
             }
 
-            return new ReplicatorFacts(url.ToString(), source, target, true, PrometheusText.Sum(text, "sidecar_replicator_lag"),
+            return new ReplicatorFacts(Show(url), source, target, true, PrometheusText.Sum(text, "sidecar_replicator_lag"),
                 PrometheusText.Sum(text, "sidecar_replicator_records_total"), rate, p99, PrometheusText.Sum(text, "sidecar_replicator_gaps_total"),
                 (int)PrometheusText.Sum(text, "sidecar_replicator_partitions_stopped"), null);
         }
         catch (Exception e) when (e is HttpRequestException or JsonException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            return new ReplicatorFacts(url.ToString(), "?", "?", false, null, null, null, null, null, null, e.Message);
+            return new ReplicatorFacts(Show(url), "?", "?", false, null, null, null, null, null, null, e.Message);
         }
     }
 
@@ -182,11 +182,11 @@ public sealed class ClusterReader
         {
             var (text, before, seconds) = await ScrapeAsync(url, cancellationToken);
             double? rate = before is null ? null : Delta(text, before, "sidecar_proxy_requests_total", "") / seconds;
-            return new ProxyFacts(url.ToString(), true, rate, PrometheusText.Sum(text, "sidecar_proxy_retries_total"), PrometheusText.Sum(text, "sidecar_proxy_failovers_total"), null);
+            return new ProxyFacts(Show(url), true, rate, PrometheusText.Sum(text, "sidecar_proxy_retries_total"), PrometheusText.Sum(text, "sidecar_proxy_failovers_total"), null);
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            return new ProxyFacts(url.ToString(), false, null, null, null, e.Message);
+            return new ProxyFacts(Show(url), false, null, null, null, e.Message);
         }
     }
 
@@ -224,6 +224,9 @@ public sealed class ClusterReader
 
     private static string? Text(JsonElement json, string name) =>
         json.ValueKind == JsonValueKind.Object && json.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    /// <summary>A URL as an operator writes it: no trailing slash.</summary>
+    private static string Show(Uri url) => url.ToString().TrimEnd('/');
 
     private static string? NullIfEmpty(string text) => text.Length == 0 ? null : text;
 
