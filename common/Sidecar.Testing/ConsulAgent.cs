@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using Sidecar.Common.Consul;
 
@@ -145,29 +144,5 @@ public sealed class ConsulAgent : IAsyncDisposable
         }
     }
 
-    private static async Task<string> FindBinaryAsync()
-    {
-        var fromEnv = Environment.GetEnvironmentVariable("SIDECAR_CONSUL_BIN");
-        if (!string.IsNullOrEmpty(fromEnv))
-        {
-            return File.Exists(fromEnv) ? fromEnv : throw new FileNotFoundException($"SIDECAR_CONSUL_BIN names {fromEnv}, which does not exist");
-        }
-
-        var info = new ProcessStartInfo("bash")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = Repo.Root,
-        };
-        info.ArgumentList.Add(Path.Combine(Repo.Root, "tools", "consul", "ensure-consul.sh"));
-        using var process = System.Diagnostics.Process.Start(info) ?? throw new InvalidOperationException("could not run ensure-consul.sh");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        var path = (await stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault();
-        return process.ExitCode == 0 && path is not null && File.Exists(path)
-            ? path
-            : throw new InvalidOperationException($"tools/consul/ensure-consul.sh failed ({process.ExitCode}):\n{await stderr}");
-    }
+    private static Task<string> FindBinaryAsync() => ToolBinary.FindAsync("SIDECAR_CONSUL_BIN", "tools/consul/ensure-consul.sh");
 }

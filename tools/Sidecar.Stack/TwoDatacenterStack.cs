@@ -101,7 +101,17 @@ internal sealed class TwoDatacenterStack : IAsyncDisposable
     private async Task WaitDashboardAsync(ChildProcess dashboard)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        await Wait.UntilAsync(dashboard, "the dashboard", async () => (await http.GetAsync(_layout.Dashboard + "/health/live")).IsSuccessStatusCode, Wait.StartTimeout);
+        await Wait.UntilAsync(dashboard, "the dashboard", async () =>
+        {
+            try
+            {
+                return (await http.GetAsync(_layout.Dashboard + "/health/live")).IsSuccessStatusCode;
+            }
+            catch (TaskCanceledException)
+            {
+                return false; // a slow first answer on a busy machine: ask again
+            }
+        }, Wait.StartTimeout);
     }
 
     /// <summary>

@@ -65,8 +65,8 @@ public sealed record ReplicatorFacts(
     int? StoppedPartitions,
     string? Error);
 
-/// <summary>A proxy: up or not, and what it forwarded.</summary>
-public sealed record ProxyFacts(string Url, bool Up, double? RequestsPerSecond, double? Retries, double? Failovers, string? Error);
+/// <summary>A proxy: its datacenter (the first it prefers), up or not, and what it forwarded.</summary>
+public sealed record ProxyFacts(string Url, string? Datacenter, bool Up, double? RequestsPerSecond, double? Retries, double? Failovers, string? Error);
 
 /// <summary>Where a user goes from each proxy (<c>GET /proxy/route/{userId}</c>).</summary>
 public sealed record UserRoute(string UserId, IReadOnlyList<ProxyRoute> Proxies);

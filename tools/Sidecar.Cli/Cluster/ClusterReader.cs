@@ -182,11 +182,14 @@ public sealed class ClusterReader
         {
             var (text, before, seconds) = await ScrapeAsync(url, cancellationToken);
             double? rate = before is null ? null : Delta(text, before, "sidecar_proxy_requests_total", "") / seconds;
-            return new ProxyFacts(Show(url), true, rate, PrometheusText.Sum(text, "sidecar_proxy_retries_total"), PrometheusText.Sum(text, "sidecar_proxy_failovers_total"), null);
+            // In "local" mode (the default) a proxy prefers its own datacenter for every user.
+            var route = await _http.GetFromJsonAsync<JsonElement>(new Uri(url, "/proxy/route/-"), cancellationToken);
+            var datacenter = Text(route, "mode") == "local" ? Text(route, "preferredDatacenter") : null;
+            return new ProxyFacts(Show(url), datacenter, true, rate, PrometheusText.Sum(text, "sidecar_proxy_retries_total"), PrometheusText.Sum(text, "sidecar_proxy_failovers_total"), null);
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is HttpRequestException or JsonException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            return new ProxyFacts(Show(url), false, null, null, null, e.Message);
+            return new ProxyFacts(Show(url), null, false, null, null, null, e.Message);
         }
     }
 

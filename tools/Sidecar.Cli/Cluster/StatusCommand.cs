@@ -67,9 +67,12 @@ internal static class StatusCommand
         return command;
     }
 
+    /// <summary>Every datacenter answered with every node passing; every replicator up without a gap; every proxy up.</summary>
     public static bool Healthy(ClusterFacts facts) =>
         facts.Problems.Count == 0 && facts.Datacenters.Count > 0
-        && facts.Datacenters.All(d => d.Error is null && d.Nodes.Count > 0 && d.Nodes.All(n => n.Health == "passing"));
+        && facts.Datacenters.All(d => d.Error is null && d.Nodes.Count > 0 && d.Nodes.All(n => n.Health == "passing"))
+        && facts.Replicators.All(r => r.Up && r.Gaps is null or 0 && r.StoppedPartitions is null or 0)
+        && facts.Proxies.All(p => p.Up);
 
     /// <summary>The console; when the output is a file or a pipe, wide enough that no table is cut.</summary>
     private static IAnsiConsole Terminal()

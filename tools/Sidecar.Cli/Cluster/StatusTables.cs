@@ -116,10 +116,10 @@ internal static class StatusTables
 
     private static Table Proxies(ClusterFacts facts)
     {
-        var table = new Table().Border(TableBorder.Rounded).Title("[bold]Proxies[/]").AddColumns("url", "state", "req/s", "retries", "failovers");
+        var table = new Table().Border(TableBorder.Rounded).Title("[bold]Proxies[/]").AddColumns("url", "datacenter", "state", "req/s", "retries", "failovers");
         foreach (var p in facts.Proxies)
         {
-            table.AddRow(Markup.Escape(p.Url), p.Up ? "[green]up[/]" : $"[red]down[/] {Markup.Escape(p.Error ?? "")}",
+            table.AddRow(Markup.Escape(p.Url), Markup.Escape(p.Datacenter ?? "-"), p.Up ? "[green]up[/]" : $"[red]down[/] {Markup.Escape(p.Error ?? "")}",
                 StatusCommand.Number(p.RequestsPerSecond, "F1"), StatusCommand.Number(p.Retries), StatusCommand.Number(p.Failovers));
         }
 
