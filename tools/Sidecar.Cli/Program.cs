@@ -14,6 +14,7 @@ root.Subcommands.Add(RolloutCommands.Create(shared));
 root.Subcommands.Add(RolloutCommands.Rollback(shared));
 root.Subcommands.Add(StatusCommand.Create(shared));
 root.Subcommands.Add(DashboardCommand.Create(shared));
+HelpTexts.Apply(root);
 
 try
 {

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Sidecar.Cli.Progress;
 using Sidecar.Store.Rollout;
 using Sidecar.Store.Snapshots;
 
@@ -35,19 +36,20 @@ internal static class SnapshotCommands
         var command = new Command("build", "Build SST files and a manifest from JSON lines") { input, output, version, offsets, listCap };
         command.SetAction(result =>
         {
-            var builder = new SnapshotBuilder
-            {
-                Version = result.GetValue(version)!,
-                Offsets = ParseOffsets(result.GetValue(offsets) ?? []),
-                ListCap = result.GetValue(listCap),
-            };
             var file = result.GetValue(input)!;
             if (!file.Exists)
             {
                 throw new ArgumentException($"--input {file.FullName} does not exist");
             }
 
-            var built = builder.Build(file.FullName, result.GetValue(output)!.FullName);
+            var offsetsParsed = ParseOffsets(result.GetValue(offsets) ?? []);
+            var built = ProgressBars.Snapshot(progress => new SnapshotBuilder
+            {
+                Version = result.GetValue(version)!,
+                Offsets = offsetsParsed,
+                ListCap = result.GetValue(listCap),
+                Progress = progress,
+            }.Build(file.FullName, result.GetValue(output)!.FullName));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"built {built.Manifest.Version}: {built.Manifest.KeyCount} users in {built.Manifest.Files.Count} file(s), {built.Elapsed.TotalSeconds:F2} s"));
             return 0;
@@ -63,7 +65,7 @@ internal static class SnapshotCommands
         shared.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
         {
-            var (location, manifest, sha) = SnapshotRegistry.Publish(result.GetValue(source)!.FullName, result.GetValue(registry)!.FullName);
+            var (location, manifest, sha) = ProgressBars.Snapshot(progress => SnapshotRegistry.Publish(result.GetValue(source)!.FullName, result.GetValue(registry)!.FullName, progress));
             using var consul = shared.Client(result);
             var keys = shared.Keys(result);
             var entry = new VersionEntry(manifest.Version, location, manifest.KeyCount, sha, DateTimeOffset.UtcNow);

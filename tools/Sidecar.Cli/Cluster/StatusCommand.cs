@@ -25,7 +25,7 @@ internal static class StatusCommand
         var command = new Command("status", """
             Show the whole system: every datacenter WAN-joined to the Consul agent, its nodes (Consul health, dataset
             version, ingest lag, request rate and latency), its committed version and any rollout with each vote; the
-            replicators' lag per direction; the proxies. Exit code 1 if a datacenter or node is not healthy.
+            replicators' lag per direction; the proxies. Exit code 1 if a datacenter, node, replicator or proxy is not healthy.
             """) { user, interval, json };
         options.AddTo(command);
         command.SetAction(async (result, ct) =>
