@@ -24,13 +24,12 @@ internal sealed class LoadStats
     {
         lock (_lock)
         {
-            if (write)
+            switch (write, ok)
             {
-                _ = ok ? Writes++ : WriteErrors++;
-            }
-            else
-            {
-                _ = ok ? Reads++ : ReadErrors++;
+                case (true, true): Writes++; break;
+                case (true, false): WriteErrors++; break;
+                case (false, true): Reads++; break;
+                default: ReadErrors++; break;
             }
 
             _recentMs.Enqueue(elapsed.TotalMilliseconds);

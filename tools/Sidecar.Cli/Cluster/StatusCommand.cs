@@ -94,5 +94,5 @@ internal static class StatusCommand
 
     internal static string Number(double? value, string format = "F0") => ClusterReader.Format(value, format);
 
-    internal static string Ago(DateTimeOffset at) => at.ToString("HH:mm:ss", CultureInfo.InvariantCulture);
+    internal static string Clock(DateTimeOffset at) => at.ToString("HH:mm:ss", CultureInfo.InvariantCulture);
 }

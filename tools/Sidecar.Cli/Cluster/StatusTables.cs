@@ -7,7 +7,7 @@ internal static class StatusTables
 {
     public static void Write(IAnsiConsole console, ClusterFacts facts, UserRoute? route)
     {
-        console.MarkupLine($"[bold]Sidecar status[/] at {StatusCommand.Ago(facts.At)} UTC from Consul {Markup.Escape(facts.Consul)}");
+        console.MarkupLine($"[bold]Sidecar status[/] at {StatusCommand.Clock(facts.At)} UTC from Consul {Markup.Escape(facts.Consul)}");
         foreach (var problem in facts.Problems)
         {
             console.MarkupLine($"[red]problem:[/] {Markup.Escape(problem)}");
