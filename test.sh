@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the solution and runs every test suite against real parts (RocksDB, librdkafka's mock
-# cluster in its own process, a Consul dev agent, Kestrel on loopback). Ends with one line:
+# cluster in its own process, a Consul dev agent, Kestrel on loopback, headless Chromium for the
+# dashboard). Ends with one line:
 # "N passed, N failed".
 # Exits non-zero if any test failed, a suite crashed, or no test ran.
 set -uo pipefail
@@ -20,6 +21,17 @@ if ! consul_bin="$(tools/consul/ensure-consul.sh | tail -n 1)" || [ ! -x "$consu
 fi
 export SIDECAR_CONSUL_BIN="$consul_bin"
 echo "$SIDECAR_CONSUL_BIN"
+
+echo "== chromium"
+# The dashboard test looks at the page in headless Chromium (Debian's package, installed if missing).
+if chromium_bin="$(tools/chromium/ensure-chromium.sh | tail -n 1)" && [ -x "$chromium_bin" ]; then
+  export SIDECAR_CHROMIUM="$chromium_bin"
+  echo "$SIDECAR_CHROMIUM"
+else
+  echo "no chromium: tools/chromium/ensure-chromium.sh failed (see above); the dashboard test will fail"
+fi
+# Tests that leave artefacts (the dashboard's screenshot) put them with the results.
+export SIDECAR_TEST_RESULTS="$results"
 
 echo "== build ($configuration)"
 if ! dotnet build Sidecar.sln -c "$configuration" -nologo -clp:ErrorsOnly; then
@@ -42,6 +54,10 @@ for suite in "${suites[@]}"; do
     echo "$name: no results (the test host crashed?)"
     status=1
   fi
+done
+
+for artefact in "$results"/*.png; do
+  [ -f "$artefact" ] && echo "screenshot: $artefact"
 done
 
 passed=0; failed=0; skipped=0

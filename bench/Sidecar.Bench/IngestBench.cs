@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Confluent.Kafka;
+using Sidecar.Common.Metrics;
 using Sidecar.Testing;
 
 namespace Sidecar.Bench;

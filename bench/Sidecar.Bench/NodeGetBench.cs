@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Sidecar.Common.Metrics;
 using Sidecar.Testing;
 
 namespace Sidecar.Bench;

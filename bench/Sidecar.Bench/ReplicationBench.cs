@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text;
+using Sidecar.Common.Metrics;
 using Sidecar.Testing;
 
 namespace Sidecar.Bench;

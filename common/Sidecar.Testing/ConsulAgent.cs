@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using Sidecar.Common.Consul;
 
@@ -36,6 +35,9 @@ public sealed class ConsulAgent : IAsyncDisposable
     /// <summary>Where other datacenters' servers WAN-join this one.</summary>
     public string SerfWanAddress { get; }
 
+    /// <summary>The agent's process (its PID and output).</summary>
+    public ChildProcess Process => _process;
+
     public int Pid => _process.Pid;
 
     public string Output => _process.Output;
@@ -48,13 +50,14 @@ public sealed class ConsulAgent : IAsyncDisposable
         return new ConsulClient(options);
     }
 
-    /// <summary>Starts an agent and waits until its datacenter has a leader.</summary>
-    public static async Task<ConsulAgent> StartAsync(string datacenter = "dc1", string? joinWan = null)
+    /// <summary>Starts an agent and waits until its datacenter has a leader; its HTTP API on
+    /// <paramref name="httpPort"/>, or on a free port.</summary>
+    public static async Task<ConsulAgent> StartAsync(string datacenter = "dc1", string? joinWan = null, int? httpPort = null)
     {
         var binary = await Binary.Value;
         var dir = new TempDir();
         var nodeName = $"{datacenter}-{Guid.NewGuid():n}"[..(datacenter.Length + 9)];
-        int http = ChildProcess.FreePort(), serfLan = ChildProcess.FreePort(), serfWan = ChildProcess.FreePort(), server = ChildProcess.FreePort();
+        int http = httpPort ?? ChildProcess.FreePort(), serfLan = ChildProcess.FreePort(), serfWan = ChildProcess.FreePort(), server = ChildProcess.FreePort();
         var config = dir.Sub("agent.hcl");
         await File.WriteAllTextAsync(config, string.Create(CultureInfo.InvariantCulture, $$"""
             disable_update_check = true
@@ -93,13 +96,13 @@ public sealed class ConsulAgent : IAsyncDisposable
     }
 
     /// <summary>Two datacenters, each one dev server, WAN-joined: each lists the other's datacenter.</summary>
-    public static async Task<(ConsulAgent A, ConsulAgent B)> StartWanPairAsync(string a = "dc-a", string b = "dc-b")
+    public static async Task<(ConsulAgent A, ConsulAgent B)> StartWanPairAsync(string a = "dc-a", string b = "dc-b", int? httpPortA = null, int? httpPortB = null)
     {
-        var first = await StartAsync(a);
+        var first = await StartAsync(a, httpPort: httpPortA);
         ConsulAgent? second = null;
         try
         {
-            second = await StartAsync(b, joinWan: first.SerfWanAddress);
+            second = await StartAsync(b, joinWan: first.SerfWanAddress, httpPort: httpPortB);
             using var clientA = first.Client(o => o.MaxRetries = 0);
             using var clientB = second.Client(o => o.MaxRetries = 0);
             await Wait.UntilAsync(second._process, "a WAN join", async () =>
@@ -141,29 +144,5 @@ public sealed class ConsulAgent : IAsyncDisposable
         }
     }
 
-    private static async Task<string> FindBinaryAsync()
-    {
-        var fromEnv = Environment.GetEnvironmentVariable("SIDECAR_CONSUL_BIN");
-        if (!string.IsNullOrEmpty(fromEnv))
-        {
-            return File.Exists(fromEnv) ? fromEnv : throw new FileNotFoundException($"SIDECAR_CONSUL_BIN names {fromEnv}, which does not exist");
-        }
-
-        var info = new ProcessStartInfo("bash")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = Repo.Root,
-        };
-        info.ArgumentList.Add(Path.Combine(Repo.Root, "tools", "consul", "ensure-consul.sh"));
-        using var process = Process.Start(info) ?? throw new InvalidOperationException("could not run ensure-consul.sh");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        var path = (await stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault();
-        return process.ExitCode == 0 && path is not null && File.Exists(path)
-            ? path
-            : throw new InvalidOperationException($"tools/consul/ensure-consul.sh failed ({process.ExitCode}):\n{await stderr}");
-    }
+    private static Task<string> FindBinaryAsync() => ToolBinary.FindAsync("SIDECAR_CONSUL_BIN", "tools/consul/ensure-consul.sh");
 }

@@ -15,6 +15,9 @@ public sealed class KafkaMockProcess : IAsyncDisposable
         ControlUrl = controlUrl;
     }
 
+    /// <summary>The host's process (its PID and output).</summary>
+    public ChildProcess Process => _process;
+
     public string BootstrapServers { get; }
 
     /// <summary>The host's control API (topics, broker faults).</summary>

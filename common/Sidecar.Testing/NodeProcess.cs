@@ -17,9 +17,7 @@ public sealed class NodeProcess : ServiceProcess
     /// <summary>Starts a node; <paramref name="bootstrap"/> null means the embedded mock Kafka.</summary>
     public static async Task<NodeProcess> StartAsync(string dataRoot, string? bootstrap, string datacenter = "dc-a", string id = "n1", params string[] extra)
     {
-        // "--urls <url>" among the extra arguments restarts a node where it was (the last value wins).
-        var urls = Array.LastIndexOf(extra, "--urls");
-        var url = urls >= 0 && urls + 1 < extra.Length ? extra[urls + 1] : $"http://127.0.0.1:{ChildProcess.FreePort()}";
+        var url = UrlFrom(extra);
         var args = new List<string>
         {
             "--urls", url, "--Node:Id", id, "--Node:Datacenter", datacenter, "--Node:DataRoot", dataRoot,

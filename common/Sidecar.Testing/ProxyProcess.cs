@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Sidecar.Common.Metrics;
 
 namespace Sidecar.Testing;
 
@@ -14,7 +15,7 @@ public sealed class ProxyProcess : ServiceProcess
     /// <summary>Starts a proxy for <paramref name="datacenter"/> with <paramref name="datacenters"/> in failover order; waits until it is live.</summary>
     public static async Task<ProxyProcess> StartAsync(string datacenter, IReadOnlyList<string> datacenters, params string[] extra)
     {
-        var url = $"http://127.0.0.1:{ChildProcess.FreePort()}";
+        var url = UrlFrom(extra);
         var args = new List<string> { "--urls", url, "--Proxy:Datacenter", datacenter };
         for (var i = 0; i < datacenters.Count; i++)
         {

@@ -13,7 +13,7 @@ public sealed class ReplicatorProcess : ServiceProcess
 
     public static async Task<ReplicatorProcess> StartAsync(string id, string source, KafkaMockProcess sourceKafka, string target, KafkaMockProcess targetKafka, params string[] extra)
     {
-        var url = $"http://127.0.0.1:{ChildProcess.FreePort()}";
+        var url = UrlFrom(extra);
         var args = new List<string>
         {
             "--urls", url,

@@ -16,6 +16,14 @@ public abstract class ServiceProcess : IAsyncDisposable
 
     public HttpClient Http { get; }
 
+    /// <summary>The URL to serve on: the last <c>--urls</c> among <paramref name="extra"/> (a fixed
+    /// port, or a restart where the service was), else a free loopback port.</summary>
+    protected static string UrlFrom(string[] extra)
+    {
+        var urls = Array.LastIndexOf(extra, "--urls");
+        return urls >= 0 && urls + 1 < extra.Length ? extra[urls + 1] : $"http://127.0.0.1:{ChildProcess.FreePort()}";
+    }
+
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();

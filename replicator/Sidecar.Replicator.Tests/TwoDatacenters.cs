@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Sidecar.Common.Metrics;
 using Sidecar.Testing;
 
 namespace Sidecar.Replicator.Tests;

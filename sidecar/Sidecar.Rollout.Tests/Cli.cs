@@ -5,13 +5,5 @@ namespace Sidecar.Rollout.Tests;
 /// <summary>Runs the real sidecarctl as a child process.</summary>
 internal static class Cli
 {
-    public static async Task<(int Exit, string Output)> RunAsync(params string[] args)
-    {
-        await using var cli = ChildProcess.StartDotnet("sidecarctl", Repo.Program("tools/Sidecar.Cli", "sidecarctl"), args);
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-        await cli.WaitForExitAsync(cts.Token);
-        // Output lines arrive asynchronously; give the last ones a moment.
-        await Task.Delay(100);
-        return (cli.ExitCode, cli.Output);
-    }
+    public static Task<(int Exit, string Output)> RunAsync(params string[] args) => SidecarCtl.RunAsync(args);
 }

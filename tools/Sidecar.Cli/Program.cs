@@ -1,16 +1,21 @@
 using System.CommandLine;
 using Sidecar.Cli;
+using Sidecar.Cli.Cluster;
+using Sidecar.Cli.Dashboard;
 using Sidecar.Common.Consul;
 using Sidecar.Store.Snapshots;
 
-// sidecarctl: snapshot build|publish|list, rollout start|status|abort, rollback.
+// sidecarctl: snapshot build|publish|list, rollout start|status|abort, rollback, status, dashboard.
 // Exit codes: 0 done, 1 the operation failed or a rollout aborted, 2 bad input.
 var shared = new CliOptions();
-var root = new RootCommand("sidecarctl: dataset snapshots and rollouts of the sidecar");
+var root = new RootCommand(RootHelp.Text);
 root.Subcommands.Add(SnapshotCommands.Create(shared));
 root.Subcommands.Add(RolloutCommands.Create(shared));
 root.Subcommands.Add(RolloutCommands.Rollback(shared));
 root.Subcommands.Add(Sidecar.Cli.Registry.RegistryCommands.Create());
+root.Subcommands.Add(StatusCommand.Create(shared));
+root.Subcommands.Add(DashboardCommand.Create(shared));
+HelpTexts.Apply(root);
 
 try
 {

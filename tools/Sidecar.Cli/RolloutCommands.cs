@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using Sidecar.Cli.Progress;
 using Sidecar.Common.Consul;
 using Sidecar.Store;
 using Sidecar.Store.Rollout;
@@ -91,11 +92,11 @@ internal static class RolloutCommands
         }
 
         Console.WriteLine($"requested rollout of {version} (scope {scope}, deadline {deadline}), request {request.Id}");
-        return wait ? await WaitAsync(consul, keys, request, deadline + TimeSpan.FromSeconds(60), ct) : 0;
+        return wait ? await ProgressBars.RolloutAsync(update => WaitAsync(consul, keys, request, deadline + TimeSpan.FromSeconds(60), update, ct)) : 0;
     }
 
     /// <summary>Follows the round made from <paramref name="request"/> until it is decided and every live participant acknowledged.</summary>
-    private static async Task<int> WaitAsync(ConsulClient consul, RolloutKeys keys, RolloutRequest request, TimeSpan timeout, CancellationToken ct)
+    private static async Task<int> WaitAsync(ConsulClient consul, RolloutKeys keys, RolloutRequest request, TimeSpan timeout, Action<RolloutStatus> update, CancellationToken ct)
     {
         using var timeoutCts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeoutCts.CancelAfter(timeout);
@@ -105,6 +106,7 @@ internal static class RolloutCommands
             await foreach (var answer in consul.Kv.WatchPrefixAsync(keys.RolloutPrefix, new ConsulQuery { Wait = TimeSpan.FromSeconds(5) }, timeoutCts.Token))
             {
                 last = RolloutStatus.From(answer.Value, keys, answer.Index);
+                update(last);
                 if (last.Round is { Decision: { } decision } round && round.Proposal.RequestId == request.Id)
                 {
                     var live = round.Proposal.Participants.Where(p => round.VoteOf(p.Node) is not { Alive: false }).ToList();

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Sidecar.Cli.Progress;
 using Sidecar.Store.Rollout;
 using Sidecar.Store.Snapshots;
 
@@ -36,19 +37,20 @@ internal static class SnapshotCommands
         var command = new Command("build", "Build SST files and a manifest from JSON lines") { input, output, version, offsets, listCap };
         command.SetAction(result =>
         {
-            var builder = new SnapshotBuilder
-            {
-                Version = result.GetValue(version)!,
-                Offsets = ParseOffsets(result.GetValue(offsets) ?? []),
-                ListCap = result.GetValue(listCap),
-            };
             var file = result.GetValue(input)!;
             if (!file.Exists)
             {
                 throw new ArgumentException($"--input {file.FullName} does not exist");
             }
 
-            var built = builder.Build(file.FullName, result.GetValue(output)!.FullName);
+            var offsetsParsed = ParseOffsets(result.GetValue(offsets) ?? []);
+            var built = ProgressBars.Snapshot(progress => new SnapshotBuilder
+            {
+                Version = result.GetValue(version)!,
+                Offsets = offsetsParsed,
+                ListCap = result.GetValue(listCap),
+                Progress = progress,
+            }.Build(file.FullName, result.GetValue(output)!.FullName));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"built {built.Manifest.Version}: {built.Manifest.KeyCount} users in {built.Manifest.Files.Count} file(s), {built.Elapsed.TotalSeconds:F2} s"));
             return 0;
@@ -67,7 +69,7 @@ internal static class SnapshotCommands
             var target = result.GetValue(registry)!;
             var (location, manifest, sha) = HttpSnapshotRegistry.IsHttp(target)
                 ? await HttpSnapshotRegistry.PublishAsync(Http, result.GetValue(source)!.FullName, new Uri(target), cancellationToken)
-                : SnapshotRegistry.Publish(result.GetValue(source)!.FullName, Path.GetFullPath(target));
+                : ProgressBars.Snapshot(progress => SnapshotRegistry.Publish(result.GetValue(source)!.FullName, Path.GetFullPath(target), progress));
             using var consul = shared.Client(result);
             var keys = shared.Keys(result);
             var entry = new VersionEntry(manifest.Version, location, manifest.KeyCount, sha, DateTimeOffset.UtcNow);

@@ -30,6 +30,8 @@ foreach (var (name, partitions) in topics)
 
 var builder = WebApplication.CreateSlimBuilder(rest.ToArray());
 builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+// The control API's requests are the tests' business: only problems go to the log.
+builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 var app = builder.Build();
 
 // Control API: what chaos and fault tests drive.

@@ -25,6 +25,9 @@ public sealed class SnapshotBuilder
     /// <summary>A new file is started once one holds about this many bytes of keys and values.</summary>
     public long MaxFileBytes { get; init; } = 256L << 20;
 
+    /// <summary>Told every 10,000 lines read (bytes of the input) and users written (for a progress bar).</summary>
+    public IProgress<SnapshotProgress>? Progress { get; init; }
+
     public sealed record Result(SnapshotManifest Manifest, TimeSpan Elapsed);
 
     public Result Build(string input, string output)
@@ -79,9 +82,16 @@ public sealed class SnapshotBuilder
     {
         var users = new List<(byte[] Key, byte[] Value)>();
         var lineNumber = 0;
+        long read = 0, size = new FileInfo(input).Length;
         foreach (var line in File.ReadLines(input))
         {
             lineNumber++;
+            read += System.Text.Encoding.UTF8.GetByteCount(line) + 1;
+            if (lineNumber % 10_000 == 0)
+            {
+                Progress?.Report(new SnapshotProgress("reading", Math.Min(read, size), size));
+            }
+
             if (string.IsNullOrWhiteSpace(line))
             {
                 continue;
@@ -98,6 +108,7 @@ public sealed class SnapshotBuilder
             }
         }
 
+        Progress?.Report(new SnapshotProgress("reading", size, size));
         users.Sort((a, b) => a.Key.AsSpan().SequenceCompareTo(b.Key));
         for (var i = 1; i < users.Count; i++)
         {
@@ -113,8 +124,17 @@ public sealed class SnapshotBuilder
     private List<SnapshotFile> Write(string output, List<(byte[] Key, long Offset)> offsets, List<(byte[] Key, byte[] Value)> users)
     {
         // "o:" sorts before "u:", so the origin offsets come first in key order.
-        var entries = offsets.OrderBy(o => o.Key, ByteComparer.Instance).Select(o => (o.Key, StoreKeys.Int64(o.Offset))).Concat(users);
+        var entries = offsets.OrderBy(o => o.Key, ByteComparer.Instance).Select(o => (o.Key, StoreKeys.Int64(o.Offset))).Concat(users.Select((user, i) =>
+        {
+            if (i % 10_000 == 0)
+            {
+                Progress?.Report(new SnapshotProgress("writing", i, users.Count));
+            }
+
+            return user;
+        }));
         var files = SstFileSet.Write(output, entries, BloomBitsPerKey, MaxFileBytes);
+        Progress?.Report(new SnapshotProgress("writing", users.Count, users.Count));
         return files.Count > 0 ? files : throw new FormatException("the input holds no user and no offset: an empty snapshot cannot be built");
     }
 

@@ -9,8 +9,9 @@ public static class SnapshotRegistry
 {
     /// <summary>Copies a verified snapshot into the registry; returns where it lives and its manifest.
     /// Publishing the same snapshot again is a no-op; a different one under the same id is refused.</summary>
-    public static (string Location, SnapshotManifest Manifest, string ManifestSha256) Publish(string source, string registry)
+    public static (string Location, SnapshotManifest Manifest, string ManifestSha256) Publish(string source, string registry, IProgress<SnapshotProgress>? progress = null)
     {
+        progress?.Report(new SnapshotProgress("verifying", 0, 1));
         var manifest = SnapshotVerifier.Verify(source);
         var target = Path.GetFullPath(Path.Combine(registry, manifest.Version));
         var sourceSha = FileHash.Sha256(Path.Combine(source, SnapshotManifest.FileName));
@@ -26,10 +27,12 @@ public static class SnapshotRegistry
         }
 
         var temp = target + ".partial-" + Guid.NewGuid().ToString("n")[..8];
-        CopyFiles(source, temp, manifest);
+        CopyFiles(source, temp, manifest, progress);
         try
         {
+            progress?.Report(new SnapshotProgress("verifying", 0, 1));
             SnapshotVerifier.Verify(temp, manifest.Version);
+            progress?.Report(new SnapshotProgress("verifying", 1, 1));
             Directory.Move(temp, target);
         }
         catch
@@ -42,13 +45,18 @@ public static class SnapshotRegistry
     }
 
     /// <summary>Copies a snapshot's manifest and files (nothing else) into a new directory.</summary>
-    public static void CopyFiles(string source, string target, SnapshotManifest manifest)
+    public static void CopyFiles(string source, string target, SnapshotManifest manifest, IProgress<SnapshotProgress>? progress = null)
     {
         Directory.CreateDirectory(target);
+        long copied = 0, total = manifest.Files.Sum(f => f.Bytes);
         foreach (var file in manifest.Files)
         {
+            progress?.Report(new SnapshotProgress("copying", copied, total));
             File.Copy(Path.Combine(source, file.Name), Path.Combine(target, file.Name), overwrite: true);
+            copied += file.Bytes;
         }
+
+        progress?.Report(new SnapshotProgress("copying", total, total));
 
         File.Copy(Path.Combine(source, SnapshotManifest.FileName), Path.Combine(target, SnapshotManifest.FileName), overwrite: true);
     }

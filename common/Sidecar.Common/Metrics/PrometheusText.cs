@@ -1,8 +1,9 @@
 using System.Globalization;
 
-namespace Sidecar.Testing;
+namespace Sidecar.Common.Metrics;
 
-/// <summary>Reads values out of a process's Prometheus text exposition (/metrics).</summary>
+/// <summary>Reads values out of a process's Prometheus text exposition (/metrics): for tests,
+/// benchmarks and the operator's status view.</summary>
 public static class PrometheusText
 {
     /// <summary>The sum of every series of <paramref name="name"/> (all label sets) whose labels contain <paramref name="labels"/>.</summary>
@@ -55,7 +56,21 @@ public static class PrometheusText
         return lowerLe;
     }
 
-    private static IEnumerable<(string Labels, double Value)> Series(string text, string name, string labels)
+    /// <summary>The value of one label in a series' label text (<c>name{a="x",b="y"}</c>); null when absent.</summary>
+    public static string? Label(string series, string label)
+    {
+        var start = series.IndexOf(label + "=\"", StringComparison.Ordinal);
+        if (start < 0)
+        {
+            return null;
+        }
+
+        start += label.Length + 2;
+        return series[start..series.IndexOf('"', start)];
+    }
+
+    /// <summary>Every series of <paramref name="name"/> whose labels contain <paramref name="labels"/>: its name-and-labels text and value.</summary>
+    public static IEnumerable<(string Labels, double Value)> Series(string text, string name, string labels)
     {
         foreach (var line in text.Split('\n'))
         {

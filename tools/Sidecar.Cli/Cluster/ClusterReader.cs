@@ -1,0 +1,238 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Sidecar.Common.Consul;
+using Sidecar.Common.Metrics;
+using Sidecar.Store.Rollout;
+
+namespace Sidecar.Cli.Cluster;
+
+/// <summary>
+/// The one place that gathers the cluster's facts for <c>sidecarctl status</c> and the dashboard:
+/// Consul health per datacenter (<c>?dc=</c>), each datacenter's rollout keys, each node's
+/// <c>/admin/status</c> and <c>/metrics</c>, each replicator's and proxy's <c>/metrics</c>. Keeps the
+/// previous scrape of every URL, so that rates and latencies cover the time between two reads.
+/// Nothing it cannot reach stops a read: that part is shown with its error.
+/// </summary>
+public sealed class ClusterReader
+{
+    private const string NodeRequests = "http_server_request_duration_seconds";
+    private const string UserRoutes = "http_route=\"/v1/users/";
+
+    private readonly ConsulClient _consul;
+    private readonly RolloutKeys _keys;
+    private readonly ClusterTargets _targets;
+    private readonly HttpClient _http;
+    private readonly Dictionary<string, Queue<(string Text, DateTimeOffset At)>> _previous = [];
+    private readonly Lock _lock = new();
+
+    public ClusterReader(ConsulClient consul, RolloutKeys keys, ClusterTargets targets, HttpClient http)
+    {
+        _consul = consul;
+        _keys = keys;
+        _targets = targets;
+        _http = http;
+    }
+
+    public async Task<ClusterFacts> ReadAsync(CancellationToken cancellationToken)
+    {
+        var problems = new List<string>();
+        IReadOnlyList<string> names;
+        try
+        {
+            names = await _consul.Catalog.DatacentersAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is HttpRequestException or ConsulException or TimeoutException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            names = [];
+            problems.Add($"Consul: {e.Message}");
+        }
+
+        var datacenters = Task.WhenAll(names.Order(StringComparer.Ordinal).Select(dc => DatacenterAsync(dc, cancellationToken)));
+        var replicators = Task.WhenAll(_targets.Replicators.Select(r => ReplicatorAsync(r, names, cancellationToken)));
+        var proxies = Task.WhenAll(_targets.Proxies.Select(p => ProxyAsync(p, cancellationToken)));
+        return new ClusterFacts(DateTimeOffset.UtcNow, Show(_consul.Options.Address), await datacenters, await replicators, await proxies, problems);
+    }
+
+    /// <summary>Where each proxy sends <paramref name="userId"/> now.</summary>
+    public async Task<UserRoute> RouteAsync(string userId, CancellationToken cancellationToken)
+    {
+        var routes = await Task.WhenAll(_targets.Proxies.Select(async proxy =>
+        {
+            try
+            {
+                var json = await _http.GetFromJsonAsync<JsonElement>(new Uri(proxy, "/proxy/route/" + Uri.EscapeDataString(userId)), cancellationToken);
+                var order = json.TryGetProperty("order", out var o) ? o.EnumerateArray().Select(d => d.GetProperty("datacenter").GetString() ?? "").ToList() : [];
+                return new ProxyRoute(Show(proxy), Text(json, "preferredDatacenter"), Text(json, "node"), Text(json, "datacenter"), Text(json, "kind"), Text(json, "reason"), order, null);
+            }
+            catch (Exception e) when (e is HttpRequestException or JsonException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                return new ProxyRoute(Show(proxy), null, null, null, null, null, [], e.Message);
+            }
+        }));
+        return new UserRoute(userId, routes);
+    }
+
+    private async Task<DatacenterFacts> DatacenterAsync(string dc, CancellationToken cancellationToken)
+    {
+        var query = new ConsulQuery { Datacenter = dc };
+        try
+        {
+            var instances = _consul.Health.ServiceAsync(_targets.ServiceName, passingOnly: false, query, cancellationToken);
+            var rollout = RolloutReader.ReadAsync(_consul, _keys, cancellationToken, query);
+            var nodes = await Task.WhenAll((await instances).Value
+                .OrderBy(s => NodeId(s), StringComparer.Ordinal)
+                .Select(s => NodeAsync(s, dc, cancellationToken)));
+            var status = await rollout;
+            return new DatacenterFacts(dc, status.CommittedVersion, Rollout(status), nodes, null);
+        }
+        catch (Exception e) when (e is HttpRequestException or ConsulException or TimeoutException or InvalidDataException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            return new DatacenterFacts(dc, null, null, [], e.Message);
+        }
+    }
+
+    private static RolloutFacts? Rollout(RolloutStatus status)
+    {
+        var pending = status.Request is { } r ? $"{r.Version} (scope {r.Scope}, by {r.RequestedBy})" : null;
+        if (status.Round is not { } round)
+        {
+            return pending is null ? null : new RolloutFacts(0, status.Request!.Version, status.Request.Scope, "", "requested", null, true, [], pending);
+        }
+
+        var p = round.Proposal;
+        var votes = p.Participants.Select(participant =>
+        {
+            var vote = round.VoteOf(participant.Node);
+            var ack = round.Acks.FirstOrDefault(a => a.Node == participant.Node)?.Outcome;
+            return new VoteFacts(participant.Node, participant.Datacenter, vote is null ? "none" : vote.Vote.Yes ? "yes" : "no",
+                vote?.Vote.Reason, vote is { Alive: false }, ack);
+        }).ToList();
+        var decided = round.Decision;
+        // A round stays "in progress" until it is decided and every live participant acknowledged.
+        var inProgress = decided is null || (decided.Committed && votes.Any(v => !v.SessionLost && v.Ack is null));
+        return new RolloutFacts(p.Round, p.Version, p.Scope, p.Coordinator, decided?.Outcome ?? "pending", decided?.Reason, inProgress, votes, pending);
+    }
+
+    private async Task<NodeFacts> NodeAsync(ServiceHealth instance, string dc, CancellationToken cancellationToken)
+    {
+        var id = NodeId(instance);
+        var url = new Uri($"http://{(string.IsNullOrEmpty(instance.Service.Address) ? instance.Node.Address : instance.Service.Address)}:{instance.Service.Port}");
+        var health = instance.Checks.Any(c => c.Status == "critical") ? "critical" : instance.Checks.Any(c => c.Status == "warning") ? "warning" : "passing";
+        var output = string.Join("; ", instance.Checks.Where(c => c.Status != "passing" && !string.IsNullOrEmpty(c.Output)).Select(c => c.Output));
+        var registered = instance.Service.Meta?.GetValueOrDefault("version");
+        try
+        {
+            var statusTask = _http.GetFromJsonAsync<JsonElement>(new Uri(url, "/admin/status"), cancellationToken);
+            var scrape = await ScrapeAsync(url, cancellationToken);
+            var status = await statusTask;
+            var (text, before, seconds) = scrape;
+            double? rate = null, mean = null, p99 = null;
+            if (before is not null)
+            {
+                var requests = Delta(text, before, NodeRequests + "_count", UserRoutes);
+                rate = requests / seconds;
+                mean = requests > 0 ? Delta(text, before, NodeRequests + "_sum", UserRoutes) / requests * 1000 : null;
+                p99 = requests > 0 ? PrometheusText.Quantile(before, text, NodeRequests, 0.99, UserRoutes) * 1000 : null;
+            }
+
+            return new NodeFacts(id, dc, Show(url), health, NullIfEmpty(output), registered, Text(status, "version"),
+                status.GetProperty("caughtUp").GetBoolean(), status.GetProperty("lag").GetInt64(),
+                PrometheusText.Sum(text, "sidecar_updates_applied_total"), rate, mean, p99, null);
+        }
+        catch (Exception e) when (e is HttpRequestException or JsonException or KeyNotFoundException or InvalidOperationException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            return new NodeFacts(id, dc, Show(url), health == "passing" ? "unreachable" : health, NullIfEmpty(output), registered,
+                null, null, null, null, null, null, null, e.Message);
+        }
+    }
+
+    private async Task<ReplicatorFacts> ReplicatorAsync(Uri url, IReadOnlyList<string> datacenters, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var partitions = await _http.GetFromJsonAsync<JsonElement>(new Uri(url, "/admin/status"), cancellationToken);
+            var (text, before, seconds) = await ScrapeAsync(url, cancellationToken);
+            // A mirrored topic is named after its origin: "dc-a.updates [[3]]" comes from dc-a.
+            var remote = partitions.EnumerateArray().Select(p => Text(p, "remote")).FirstOrDefault(r => r is not null);
+            var source = remote is null ? "?" : remote[..Math.Max(0, remote.IndexOf('.', StringComparison.Ordinal))];
+            var others = datacenters.Where(d => d != source).ToList();
+            var target = others.Count == 1 ? others[0] : "?";
+            double? rate = null, p99 = null;
+            if (before is not null)
+            {
+                rate = Delta(text, before, "sidecar_replicator_records_total", "") / seconds;
+                var latency = PrometheusText.Quantile(before, text, "sidecar_replicator_latency_seconds", 0.99);
+                p99 = double.IsNaN(latency) ? null : latency * 1000;
+            }
+
+            return new ReplicatorFacts(Show(url), source, target, true, PrometheusText.Sum(text, "sidecar_replicator_lag"),
+                PrometheusText.Sum(text, "sidecar_replicator_records_total"), rate, p99, PrometheusText.Sum(text, "sidecar_replicator_gaps_total"),
+                (int)PrometheusText.Sum(text, "sidecar_replicator_partitions_stopped"), null);
+        }
+        catch (Exception e) when (e is HttpRequestException or JsonException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            return new ReplicatorFacts(Show(url), "?", "?", false, null, null, null, null, null, null, e.Message);
+        }
+    }
+
+    private async Task<ProxyFacts> ProxyAsync(Uri url, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var (text, before, seconds) = await ScrapeAsync(url, cancellationToken);
+            double? rate = before is null ? null : Delta(text, before, "sidecar_proxy_requests_total", "") / seconds;
+            // In "local" mode (the default) a proxy prefers its own datacenter for every user.
+            var route = await _http.GetFromJsonAsync<JsonElement>(new Uri(url, "/proxy/route/-"), cancellationToken);
+            var datacenter = Text(route, "mode") == "local" ? Text(route, "preferredDatacenter") : null;
+            return new ProxyFacts(Show(url), datacenter, true, rate, PrometheusText.Sum(text, "sidecar_proxy_retries_total"), PrometheusText.Sum(text, "sidecar_proxy_failovers_total"), null);
+        }
+        catch (Exception e) when (e is HttpRequestException or JsonException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            return new ProxyFacts(Show(url), null, false, null, null, null, e.Message);
+        }
+    }
+
+    /// <summary>
+    /// Scrapes <c>/metrics</c>; returns it with the newest earlier scrape of the same URL that is at
+    /// least half a second old (several readers of one dashboard each get a rate) and the seconds between.
+    /// </summary>
+    private async Task<(string Text, string? Before, double Seconds)> ScrapeAsync(Uri url, CancellationToken cancellationToken)
+    {
+        var text = await _http.GetStringAsync(new Uri(url, "/metrics"), cancellationToken);
+        var now = DateTimeOffset.UtcNow;
+        lock (_lock)
+        {
+            if (!_previous.TryGetValue(url.ToString(), out var history))
+            {
+                history = new Queue<(string Text, DateTimeOffset At)>();
+                _previous[url.ToString()] = history;
+            }
+
+            var before = history.LastOrDefault(h => now - h.At >= TimeSpan.FromMilliseconds(500));
+            history.Enqueue((text, now));
+            while (history.Count > 8 || (history.Count > 1 && now - history.Peek().At > TimeSpan.FromSeconds(30)))
+            {
+                history.Dequeue();
+            }
+
+            return (text, before.Text, before.Text is null ? 0 : (now - before.At).TotalSeconds);
+        }
+    }
+
+    private static double Delta(string after, string before, string name, string labels) =>
+        Math.Max(0, PrometheusText.Sum(after, name, labels) - PrometheusText.Sum(before, name, labels));
+
+    private static string NodeId(ServiceHealth s) => s.Service.Meta?.GetValueOrDefault("node") ?? s.Service.Id;
+
+    private static string? Text(JsonElement json, string name) =>
+        json.ValueKind == JsonValueKind.Object && json.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    /// <summary>A URL as an operator writes it: no trailing slash.</summary>
+    private static string Show(Uri url) => url.ToString().TrimEnd('/');
+
+    private static string? NullIfEmpty(string text) => text.Length == 0 ? null : text;
+
+    public static string Format(double? value, string format) =>
+        value is { } v && !double.IsNaN(v) ? v.ToString(format, CultureInfo.InvariantCulture) : "-";
+}

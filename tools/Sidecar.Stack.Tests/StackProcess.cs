@@ -1,0 +1,112 @@
+using System.Globalization;
+using System.Net.Sockets;
+using Sidecar.Testing;
+
+namespace Sidecar.Stack.Tests;
+
+/// <summary>
+/// <c>sidecar-stack up</c> (what ./run.sh runs) as a real child process on a free block of ports,
+/// its data in a temporary folder. Up once it prints that both datacenters are up.
+/// </summary>
+internal sealed class StackProcess : IAsyncDisposable
+{
+    /// <summary>Starting 12 processes on a loaded 2-core machine can take minutes.</summary>
+    private static readonly TimeSpan UpTimeout = TimeSpan.FromMinutes(4);
+
+    private static readonly int[] Offsets = [0, 1, 2, 11, 12, 21, 22, 31, 32, 41, 42];
+
+    private readonly TempDir _data;
+
+    private StackProcess(ChildProcess process, int basePort, TempDir data)
+    {
+        Process = process;
+        BasePort = basePort;
+        _data = data;
+    }
+
+    public ChildProcess Process { get; }
+
+    public int BasePort { get; }
+
+    public string Dashboard => Url(0);
+
+    public string ProxyA => Url(1);
+
+    public string ProxyB => Url(2);
+
+    public string ConsulA => Url(41);
+
+    public IReadOnlyList<string> Replicators => [Url(31), Url(32)];
+
+    public string Url(int offset) => string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{BasePort + offset}");
+
+    public static async Task<StackProcess> StartAsync(int nodesPerDatacenter)
+    {
+        var basePort = FreeBlock();
+        var data = new TempDir();
+        var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var process = ChildProcess.StartDotnet("stack", Repo.Program("tools/Sidecar.Stack", "sidecar-stack"),
+            ["up", "--base-port", basePort.ToString(CultureInfo.InvariantCulture), "--nodes", nodesPerDatacenter.ToString(CultureInfo.InvariantCulture), "--data", data.Sub("stack")],
+            onLine: line =>
+            {
+                if (line.StartsWith("Two datacenters are up", StringComparison.Ordinal))
+                {
+                    up.TrySetResult();
+                }
+            });
+        var stack = new StackProcess(process, basePort, data);
+        try
+        {
+            await Task.WhenAny(up.Task, process.WaitForExitAsync(CancellationToken.None)).WaitAsync(UpTimeout);
+            if (!up.Task.IsCompleted)
+            {
+                throw new InvalidOperationException($"the stack exited ({process.ExitCode}) before it was up:\n{process.Output}");
+            }
+
+            return stack;
+        }
+        catch
+        {
+            await stack.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>The PIDs of every process below the stack's (its parts, and whatever they started).</summary>
+    public IReadOnlyList<int> Descendants() => ProcTree.Descendants(Process.Pid);
+
+    public async ValueTask DisposeAsync()
+    {
+        await Process.DisposeAsync();
+        _data.Dispose();
+    }
+
+    /// <summary>A base port whose every offset the stack uses is free now.</summary>
+    private static int FreeBlock()
+    {
+        for (var attempt = 0; attempt < 50; attempt++)
+        {
+            var basePort = Random.Shared.Next(20_000, 50_000);
+            if (Offsets.All(o => IsFree(basePort + o)))
+            {
+                return basePort;
+            }
+        }
+
+        throw new InvalidOperationException("no free block of ports");
+    }
+
+    private static bool IsFree(int port)
+    {
+        try
+        {
+            using var listener = new TcpListener(System.Net.IPAddress.Loopback, port);
+            listener.Start();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,49 @@
+using System.Globalization;
+
+namespace Sidecar.Stack;
+
+/// <summary>
+/// Where every part of the local stack listens: fixed ports counted from one base, so that the
+/// URLs printed at start stay the same from run to run (and another base moves them all).
+/// </summary>
+internal sealed class StackLayout
+{
+    public const int DefaultBasePort = 7100;
+
+    public static readonly string[] Datacenters = ["dc-a", "dc-b"];
+
+    public StackLayout(int basePort, string dataRoot, int nodesPerDatacenter)
+    {
+        BasePort = basePort;
+        DataRoot = dataRoot;
+        NodesPerDatacenter = nodesPerDatacenter;
+    }
+
+    public int BasePort { get; }
+
+    public string DataRoot { get; }
+
+    public int NodesPerDatacenter { get; }
+
+    public string Dashboard => Url(0);
+
+    /// <summary>dc-a's proxy on base+1, dc-b's on base+2.</summary>
+    public string Proxy(int dc) => Url(1 + dc);
+
+    /// <summary>dc-a's nodes from base+11, dc-b's from base+21.</summary>
+    public string Node(int dc, int index) => Url(11 + (10 * dc) + index);
+
+    public static string NodeId(int dc, int index) => string.Create(CultureInfo.InvariantCulture, $"{Datacenters[dc][^1]}{index + 1}");
+
+    /// <summary>The replicator that mirrors datacenter <paramref name="source"/> into the other: base+31, base+32.</summary>
+    public string Replicator(int source) => Url(31 + source);
+
+    public static string ReplicatorId(int source) => $"{Datacenters[source]}-to-{Datacenters[1 - source]}";
+
+    /// <summary>Consul's HTTP API: base+41 for dc-a, base+42 for dc-b.</summary>
+    public int ConsulPort(int dc) => BasePort + 41 + dc;
+
+    public string Consul(int dc) => Url(41 + dc);
+
+    private string Url(int offset) => string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{BasePort + offset}");
+}
