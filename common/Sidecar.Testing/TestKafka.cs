@@ -46,8 +46,20 @@ public sealed class TestKafka : IDisposable
         Error? failure = null;
         foreach (var envelope in envelopes)
         {
-            _producer.Produce(topic, new Message<byte[], byte[]> { Key = Encoding.UTF8.GetBytes(envelope.UserId), Value = envelope.ToByteArray() },
-                r => failure ??= r.Error.IsError ? r.Error : null);
+            var message = new Message<byte[], byte[]> { Key = Encoding.UTF8.GetBytes(envelope.UserId), Value = envelope.ToByteArray() };
+            while (true)
+            {
+                try
+                {
+                    _producer.Produce(topic, message, r => failure ??= r.Error.IsError ? r.Error : null);
+                    break;
+                }
+                catch (ProduceException<byte[], byte[]> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
+                {
+                    // A backlog larger than the client's queue: wait for acknowledgements, then go on.
+                    _producer.Poll(TimeSpan.FromMilliseconds(10));
+                }
+            }
         }
 
         _producer.Flush(TimeSpan.FromSeconds(60));
