@@ -1,0 +1,124 @@
+using System.Diagnostics;
+using Sidecar.Chaos.Tests.Topology;
+using Sidecar.Chaos.Tests.Workload;
+using Xunit.Abstractions;
+
+namespace Sidecar.Chaos.Tests.Scenarios;
+
+/// <summary>
+/// One scenario's run: the deployment, the writers, the faults it injected, and its line of the
+/// results table (docs/chaos.md). Disposing removes every container and network of the run.
+/// </summary>
+internal sealed class ChaosScenario : IAsyncDisposable
+{
+    private static readonly TimeSpan ConvergeTimeout = TimeSpan.FromSeconds(90);
+
+    private readonly ITestOutputHelper _output;
+    private readonly ChaosRun _run;
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly List<string> _faults = [];
+    private CancellationTokenSource? _stopLoad;
+    private Task? _load;
+
+    private ChaosScenario(string name, ITestOutputHelper output, ChaosRun run, Deployment deployment, Clients clients)
+    {
+        Name = name;
+        _output = output;
+        _run = run;
+        Deployment = deployment;
+        Clients = clients;
+    }
+
+    public string Name { get; }
+
+    public Deployment Deployment { get; }
+
+    public Clients Clients { get; }
+
+    public static async Task<ChaosScenario> StartAsync(string name, ITestOutputHelper output, int consulServers = 1, int maxOperations = 3000)
+    {
+        var run = new ChaosRun(name);
+        try
+        {
+            var deployment = await Deployment.StartAsync(run, consulServers);
+            output.WriteLine($"{name}: run {run.Id}, deployment up in {deployment.StartTime.TotalSeconds:F1} s");
+            return new ChaosScenario(name, output, run, deployment, new Clients(deployment.Proxies, maxOperations: maxOperations));
+        }
+        catch
+        {
+            await run.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Starts the writers in the background (until <see cref="StopLoadAsync"/> or their budget).</summary>
+    public void StartLoad()
+    {
+        _stopLoad = new CancellationTokenSource();
+        _load = Clients.RunAsync(_stopLoad.Token);
+    }
+
+    public async Task StopLoadAsync()
+    {
+        if (_stopLoad is not null && _load is not null)
+        {
+            await _stopLoad.CancelAsync();
+            await _load;
+        }
+    }
+
+    /// <summary>Writes for about <paramref name="duration"/> more (bounded by the operation budget too).</summary>
+    public static Task Hold(TimeSpan duration) => Task.Delay(duration);
+
+    public void Fault(string what)
+    {
+        _faults.Add(what);
+        _output.WriteLine($"{_clock.Elapsed.TotalSeconds,6:F1} s  {what}");
+    }
+
+    /// <summary>Stops the writers, waits until every invariant holds on every node, and reports.</summary>
+    public async Task<TimeSpan> ConvergeAsync()
+    {
+        await StopLoadAsync();
+        var history = Clients.History;
+        _output.WriteLine($"{_clock.Elapsed.TotalSeconds,6:F1} s  writers stopped: {history}");
+        if (history.Acknowledged == 0)
+        {
+            throw new InvalidOperationException("no write was acknowledged: the scenario tested nothing\n" + await Deployment.LogsAsync());
+        }
+
+        TimeSpan converged;
+        try
+        {
+            converged = await Convergence.WaitAsync(Deployment, Clients, ConvergeTimeout);
+        }
+        catch (ConvergenceException e)
+        {
+            Report(history, e.Lost, null);
+            throw;
+        }
+
+        Report(history, 0, converged);
+        return converged;
+    }
+
+    private void Report(History history, int lost, TimeSpan? converged)
+    {
+        var row = $"| {Name} | {string.Join("; ", _faults)} | {history.Acknowledged} | {lost} | " +
+            (converged is { } c ? $"{c.TotalSeconds:F1} s" : "not converged") + $" | {_clock.Elapsed.TotalSeconds:F0} s |";
+        _output.WriteLine(row);
+        ResultsTable.Append(row);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await StopLoadAsync();
+        }
+        finally
+        {
+            await _run.DisposeAsync();
+        }
+    }
+}

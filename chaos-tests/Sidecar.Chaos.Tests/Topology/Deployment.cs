@@ -1,0 +1,177 @@
+using System.Diagnostics;
+using DotNet.Testcontainers.Networks;
+
+namespace Sidecar.Chaos.Tests.Topology;
+
+/// <summary>
+/// Two datacenters, each on its own Docker network, and a "wan" network between them. In each:
+/// Consul (1 server, or 3 where the scenario is about Consul; the datacenters WAN-joined),
+/// Kafka (librdkafka's mock cluster as a standalone broker host), nodes, a proxy, and the
+/// replicator of its updates into the other datacenter. Every container is started in
+/// parallel where the order allows; everything is labelled with the run id and removed on dispose.
+/// </summary>
+internal sealed class Deployment : IAsyncDisposable
+{
+    public const int Partitions = 4;
+
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
+
+    private readonly ChaosRun _run;
+
+    private Deployment(ChaosRun run, INetwork wan, Datacenter a, Datacenter b)
+    {
+        _run = run;
+        Wan = wan;
+        A = a;
+        B = b;
+    }
+
+    public INetwork Wan { get; }
+
+    public Datacenter A { get; }
+
+    public Datacenter B { get; }
+
+    public IEnumerable<Datacenter> Datacenters => [A, B];
+
+    public IReadOnlyList<Service> Nodes => [.. A.Nodes, .. B.Nodes];
+
+    public IReadOnlyList<Service> Proxies => [A.Proxy, B.Proxy];
+
+    /// <summary>How long the deployment took to come up.</summary>
+    public TimeSpan StartTime { get; private set; }
+
+    public static async Task<Deployment> StartAsync(ChaosRun run, int consulServers = 1, int nodesPerDatacenter = 2)
+    {
+        var clock = Stopwatch.StartNew();
+        var wan = ServiceBuilder.Network(run, "wan");
+        var netA = ServiceBuilder.Network(run, "dc-a");
+        var netB = ServiceBuilder.Network(run, "dc-b");
+        await Task.WhenAll(wan.CreateAsync(), netA.CreateAsync(), netB.CreateAsync());
+        var deployment = new Deployment(run, wan, new Datacenter("dc-a", netA), new Datacenter("dc-b", netB));
+        try
+        {
+            await deployment.StartServicesAsync(consulServers, nodesPerDatacenter);
+        }
+        catch
+        {
+            // xunit does not dispose what failed to come up.
+            await run.SweepAsync();
+            throw;
+        }
+
+        deployment.StartTime = clock.Elapsed;
+        return deployment;
+    }
+
+    private async Task StartServicesAsync(int consulServers, int nodesPerDatacenter)
+    {
+        // Consul and Kafka first: nodes, proxies and replicators need them.
+        foreach (var dc in Datacenters)
+        {
+            var other = Other(dc);
+            for (var i = 1; i <= consulServers; i++)
+            {
+                dc.Consul.Add(ServiceBuilder.Create(_run, ConsulAlias(dc, i, consulServers), dc.Name, "consul", Wan, ConsulCommand(dc, other, i, consulServers)));
+            }
+
+            dc.Kafka = ServiceBuilder.Create(_run, $"kafka-{dc.Short}", dc.Name, "kafka", dc.Network,
+                ["--advertise", $"kafka-{dc.Short}", "--topic", $"updates:{Partitions}", "--topic", $"updates.dlq:{Partitions}", "--urls", "http://0.0.0.0:8080"]);
+        }
+
+        // Consul servers live on the wan (their gossip binds there) and join their datacenter's
+        // network under the name its nodes use; Kafka joins the wan for the other side's replicator.
+        await Task.WhenAll(Datacenters.SelectMany(dc => dc.Consul.Select(c => StartAsync(c, dc.Network.Name, "consul-" + dc.Short)))
+            .Concat(Datacenters.Select(dc => StartAsync(dc.Kafka, Wan.Name))));
+        await Task.WhenAll(Datacenters.SelectMany(dc => dc.Consul.Select(c => c.WaitHttpAsync("/v1/status/leader", StartTimeout)))
+            .Concat(Datacenters.Select(dc => dc.Kafka.WaitHttpAsync("/", StartTimeout))));
+
+        foreach (var dc in Datacenters)
+        {
+            var other = Other(dc);
+            for (var i = 1; i <= nodesPerDatacenter; i++)
+            {
+                var id = $"{dc.Short}{i}";
+                var consul = dc.Consul[(i - 1) % dc.Consul.Count].Alias;
+                dc.Nodes.Add(ServiceBuilder.Create(_run, $"node-{id}", dc.Name, "node", dc.Network,
+                [
+                    "--Node:Id", id, "--Node:Datacenter", dc.Name, "--Node:DataRoot", "/data",
+                    "--Kafka:BootstrapServers", $"kafka-{dc.Short}:9092", "--Kafka:DiscoveryInterval", "00:00:00.500",
+                    "--Consul:Address", $"http://{consul}:8080", "--Consul:ServiceAddress", $"node-{id}",
+                ]));
+            }
+
+            dc.Proxy = ServiceBuilder.Create(_run, $"proxy-{dc.Short}", dc.Name, "proxy", dc.Network,
+            [
+                "--Proxy:Datacenter", dc.Name, "--Proxy:Datacenters:0", dc.Name, "--Proxy:Datacenters:1", other.Name,
+                "--Proxy:Consul:Address", $"http://{dc.Consul[0].Alias}:8080",
+            ]);
+            dc.Replicator = ServiceBuilder.Create(_run, $"replicator-{dc.Short}{other.Short}", dc.Name, "replicator", dc.Network,
+            [
+                "--Replicator:InstanceId", $"r-{dc.Short}{other.Short}", "--Replicator:Source", dc.Name, "--Replicator:Target", other.Name,
+                $"--Replicator:Datacenters:{dc.Name}:BootstrapServers", $"kafka-{dc.Short}:9092",
+                $"--Replicator:Datacenters:{dc.Name}:MockControlUrl", $"http://kafka-{dc.Short}:8080",
+                $"--Replicator:Datacenters:{other.Name}:BootstrapServers", $"kafka-{other.Short}:9092",
+                $"--Replicator:Datacenters:{other.Name}:MockControlUrl", $"http://kafka-{other.Short}:8080",
+                "--Replicator:HeartbeatInterval", "00:00:00.500", "--Replicator:MetadataInterval", "00:00:01",
+                // The mock cluster's group coordinator lets a killed member hold its partitions
+                // until its session times out (45 s by default): keep that short.
+                $"--Replicator:Datacenters:{dc.Name}:Client:session.timeout.ms", "6000",
+                $"--Replicator:Datacenters:{dc.Name}:Client:heartbeat.interval.ms", "1000",
+            ], netAdmin: true);
+        }
+
+        var rest = Datacenters.SelectMany(dc => dc.WanMembers.Skip(1)).ToList();
+        await Task.WhenAll(rest.Select(s => StartAsync(s, Wan.Name)));
+        await Task.WhenAll(Nodes.Select(n => n.WaitHttpAsync("/health/ready", StartTimeout))
+            .Concat(Datacenters.Select(dc => dc.Replicator.WaitHttpAsync("/health/live", StartTimeout)))
+            .Concat(Proxies.Select(p => p.WaitHttpAsync("/health/ready", StartTimeout))));
+    }
+
+    private static async Task StartAsync(Service service, string network, string? alias = null)
+    {
+        await service.Container.StartAsync();
+        await service.FindPortAsync();
+        await service.ConnectAsync(network, alias);
+    }
+
+    private Datacenter Other(Datacenter dc) => dc == A ? B : A;
+
+    private static string ConsulAlias(Datacenter dc, int i, int servers) => servers == 1 ? $"consul-{dc.Short}" : $"consul-{dc.Short}{i}";
+
+    private static string[] ConsulCommand(Datacenter dc, Datacenter other, int i, int servers)
+    {
+        List<string> args = ["agent", "-datacenter", dc.Name, "-node", ConsulAlias(dc, i, servers), "-client", "0.0.0.0",
+            "-bind", "{{ GetInterfaceIP \"eth0\" }}", "-http-port", "8080", "-retry-join-wan", ConsulAlias(other, 1, servers),
+            "-retry-interval-wan", "1s", "-hcl", "disable_update_check = true"];
+        if (servers == 1)
+        {
+            args.Add("-dev");
+        }
+        else
+        {
+            args.AddRange(["-server", "-bootstrap-expect", servers.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "-data-dir", "/consul/data", "-retry-interval", "1s", "-hcl", "performance { raft_multiplier = 1 }"]);
+            for (var j = 1; j <= servers; j++)
+            {
+                args.AddRange(["-retry-join", ConsulAlias(dc, j, servers)]);
+            }
+        }
+
+        return [.. args];
+    }
+
+    /// <summary>Cuts <paramref name="dc"/>'s Kafka, nodes, proxy and replicator off the wan.</summary>
+    public Task PartitionAsync(Datacenter dc) => Task.WhenAll(dc.WanMembers.Select(s => s.DisconnectAsync(Wan.Name)));
+
+    public Task HealAsync(Datacenter dc) => Task.WhenAll(dc.WanMembers.Select(s => s.ConnectAsync(Wan.Name)));
+
+    public async Task<string> LogsAsync()
+    {
+        var all = Datacenters.SelectMany(dc => dc.Consul.Concat(dc.WanMembers));
+        var logs = await Task.WhenAll(all.Select(async s => $"---- {s.Alias}\n{await s.LogsAsync()}"));
+        return string.Join('\n', logs);
+    }
+
+    public ValueTask DisposeAsync() => _run.DisposeAsync();
+}
