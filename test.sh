@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the solution and runs every test suite against real parts (RocksDB, librdkafka's mock
-# cluster in its own process, a Consul dev agent, Kestrel on loopback). Ends with one line:
+# cluster in its own process, a Consul dev agent, Kestrel on loopback, and for the chaos suite
+# containers of locally built images on a Docker engine it starts if needed). Ends with one line:
 # "N passed, N failed".
 # Exits non-zero if any test failed, a suite crashed, or no test ran.
 set -uo pipefail
@@ -21,6 +22,22 @@ fi
 export SIDECAR_CONSUL_BIN="$consul_bin"
 echo "$SIDECAR_CONSUL_BIN"
 
+echo "== docker"
+# The chaos suite runs containers: use the running engine, or install and start Debian's
+# docker.io (root on Debian). Without one the chaos suite counts as failed, never as skipped.
+docker_problem=""
+if ! tools/docker/ensure-docker.sh >/dev/null; then
+  docker_problem="no Docker engine (tools/docker/ensure-docker.sh failed, see above)"
+fi
+
+sweep_chaos() {
+  # Containers and networks of chaos runs that a crashed test host left behind (Ryuk is off).
+  [ -z "$docker_problem" ] || return 0
+  docker ps -aq --filter label=sidecar.chaos.run | xargs -r docker rm -f >/dev/null 2>&1 || true
+  docker network ls -q --filter label=sidecar.chaos.run | xargs -r docker network rm >/dev/null 2>&1 || true
+}
+sweep_chaos
+
 echo "== build ($configuration)"
 if ! dotnet build Sidecar.sln -c "$configuration" -nologo -clp:ErrorsOnly; then
   echo "build failed"
@@ -28,11 +45,24 @@ if ! dotnet build Sidecar.sln -c "$configuration" -nologo -clp:ErrorsOnly; then
   exit 1
 fi
 
+echo "== images"
+if [ -z "$docker_problem" ] && ! compose/images/build.sh; then
+  docker_problem="the images did not build (compose/images/build.sh failed, see above)"
+fi
+export SIDECAR_CHAOS_RESULTS="$results/chaos-results.md"
+
 status=0
+unrun=0
 mapfile -t suites < <(find . -name '*.Tests.csproj' -not -path '*/bin/*' -not -path '*/obj/*' | sort)
 for suite in "${suites[@]}"; do
   name="$(basename "$suite" .csproj)"
   echo "== $name"
+  if [ "$name" = "Sidecar.Chaos.Tests" ] && [ -n "$docker_problem" ]; then
+    echo "$name: not run: $docker_problem"
+    status=1
+    unrun=$((unrun + 1))
+    continue
+  fi
   if ! dotnet test "$suite" -c "$configuration" --no-build -nologo \
       --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=normal" \
       --results-directory "$results" 2>&1 | grep -vE '^\s*$'; then
@@ -44,7 +74,10 @@ for suite in "${suites[@]}"; do
   fi
 done
 
-passed=0; failed=0; skipped=0
+sweep_chaos
+[ -f "$SIDECAR_CHAOS_RESULTS" ] && cat "$SIDECAR_CHAOS_RESULTS"
+
+passed=0; failed=$unrun; skipped=0
 for trx in "$results"/*.trx; do
   [ -f "$trx" ] || continue
   counters="$(grep -o '<Counters [^>]*>' "$trx")"

@@ -14,17 +14,17 @@ internal sealed class ChaosScenario : IAsyncDisposable
     private static readonly TimeSpan ConvergeTimeout = TimeSpan.FromSeconds(90);
 
     private readonly ITestOutputHelper _output;
-    private readonly ChaosRun _run;
+    private readonly ChaosRun? _ownRun;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly List<string> _faults = [];
     private CancellationTokenSource? _stopLoad;
     private Task? _load;
 
-    private ChaosScenario(string name, ITestOutputHelper output, ChaosRun run, Deployment deployment, Clients clients)
+    private ChaosScenario(string name, ITestOutputHelper output, ChaosRun? ownRun, Deployment deployment, Clients clients)
     {
         Name = name;
         _output = output;
-        _run = run;
+        _ownRun = ownRun;
         Deployment = deployment;
         Clients = clients;
     }
@@ -35,6 +35,7 @@ internal sealed class ChaosScenario : IAsyncDisposable
 
     public Clients Clients { get; }
 
+    /// <summary>A scenario on a deployment of its own (removed when the scenario is disposed).</summary>
     public static async Task<ChaosScenario> StartAsync(string name, ITestOutputHelper output, int consulServers = 1, int maxOperations = 3000)
     {
         var run = new ChaosRun(name);
@@ -42,13 +43,22 @@ internal sealed class ChaosScenario : IAsyncDisposable
         {
             var deployment = await Deployment.StartAsync(run, consulServers);
             output.WriteLine($"{name}: run {run.Id}, deployment up in {deployment.StartTime.TotalSeconds:F1} s");
-            return new ChaosScenario(name, output, run, deployment, new Clients(deployment.Proxies, maxOperations: maxOperations));
+            return new ChaosScenario(name, output, run, deployment, new Clients(name, deployment.Proxies, maxOperations: maxOperations));
         }
         catch
         {
             await run.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>A scenario on the shared deployment, once every part of it reports ready again.</summary>
+    public static async Task<ChaosScenario> OnAsync(SharedDeployment shared, string name, ITestOutputHelper output, int maxOperations = 3000)
+    {
+        var deployment = shared.Deployment;
+        await deployment.WaitReadyAsync(TimeSpan.FromSeconds(60));
+        output.WriteLine($"{name}: on the shared deployment (up in {deployment.StartTime.TotalSeconds:F1} s)");
+        return new ChaosScenario(name, output, null, deployment, new Clients(name, deployment.Proxies, maxOperations: maxOperations));
     }
 
     /// <summary>Starts the writers in the background (until <see cref="StopLoadAsync"/> or their budget).</summary>
@@ -90,7 +100,7 @@ internal sealed class ChaosScenario : IAsyncDisposable
         TimeSpan converged;
         try
         {
-            converged = await Convergence.WaitAsync(Deployment, Clients, ConvergeTimeout);
+            converged = await Convergence.WaitAsync(Deployment, Clients, ConvergeTimeout, _output.WriteLine);
         }
         catch (ConvergenceException e)
         {
@@ -118,7 +128,10 @@ internal sealed class ChaosScenario : IAsyncDisposable
         }
         finally
         {
-            await _run.DisposeAsync();
+            if (_ownRun is not null)
+            {
+                await _ownRun.DisposeAsync();
+            }
         }
     }
 }

@@ -2,12 +2,13 @@ using Xunit.Abstractions;
 
 namespace Sidecar.Chaos.Tests.Scenarios;
 
-public sealed class PartitionTests(ITestOutputHelper output)
+[Collection(SharedDeploymentCollection.Name)]
+public sealed class PartitionTests(SharedDeployment shared, ITestOutputHelper output)
 {
     [Fact]
     public async Task Datacenters_partitioned_under_writes_on_both_sides_converge_after_heal()
     {
-        await using var scenario = await ChaosScenario.StartAsync("partition", output);
+        await using var scenario = await ChaosScenario.OnAsync(shared, "partition", output);
         var deployment = scenario.Deployment;
         scenario.StartLoad();
         await ChaosScenario.Hold(TimeSpan.FromSeconds(3));

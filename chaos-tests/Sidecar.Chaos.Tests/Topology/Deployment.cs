@@ -108,6 +108,9 @@ internal sealed class Deployment : IAsyncDisposable
             ]);
             dc.Replicator = ServiceBuilder.Create(_run, $"replicator-{dc.Short}{other.Short}", dc.Name, "replicator", dc.Network,
             [
+                // A partition drops packets without a reset: a request in flight on the wan waits
+                // for this timeout (60 s by default) before the connection is given up and redone.
+                $"--Replicator:Datacenters:{other.Name}:Client:socket.timeout.ms", "8000",
                 "--Replicator:InstanceId", $"r-{dc.Short}{other.Short}", "--Replicator:Source", dc.Name, "--Replicator:Target", other.Name,
                 $"--Replicator:Datacenters:{dc.Name}:BootstrapServers", $"kafka-{dc.Short}:9092",
                 $"--Replicator:Datacenters:{dc.Name}:MockControlUrl", $"http://kafka-{dc.Short}:8080",
@@ -123,10 +126,14 @@ internal sealed class Deployment : IAsyncDisposable
 
         var rest = Datacenters.SelectMany(dc => dc.WanMembers.Skip(1)).ToList();
         await Task.WhenAll(rest.Select(s => StartAsync(s, Wan.Name)));
-        await Task.WhenAll(Nodes.Select(n => n.WaitHttpAsync("/health/ready", StartTimeout))
-            .Concat(Datacenters.Select(dc => dc.Replicator.WaitHttpAsync("/health/live", StartTimeout)))
-            .Concat(Proxies.Select(p => p.WaitHttpAsync("/health/ready", StartTimeout))));
+        await WaitReadyAsync(StartTimeout);
     }
+
+    /// <summary>Waits until every node, replicator and proxy reports ready (live for replicators).</summary>
+    public Task WaitReadyAsync(TimeSpan timeout) =>
+        Task.WhenAll(Nodes.Select(n => n.WaitHttpAsync("/health/ready", timeout))
+            .Concat(Datacenters.Select(dc => dc.Replicator.WaitHttpAsync("/health/live", timeout)))
+            .Concat(Proxies.Select(p => p.WaitHttpAsync("/health/ready", timeout))));
 
     private static async Task StartAsync(Service service, string network, string? alias = null)
     {
@@ -159,6 +166,16 @@ internal sealed class Deployment : IAsyncDisposable
         }
 
         return [.. args];
+    }
+
+    /// <summary>The wan network's subnet, as the start of its addresses (e.g. "172.20.").</summary>
+    public async Task<string> WanSubnetPrefixAsync()
+    {
+        var network = await _run.Docker.Networks.InspectNetworkAsync(Wan.Name);
+        var subnet = network.IPAM.Config.First().Subnet; // e.g. 172.20.0.0/16
+        var octets = subnet.Split('/')[0].Split('.');
+        var bits = int.Parse(subnet.Split('/')[1], System.Globalization.CultureInfo.InvariantCulture);
+        return string.Join('.', octets.Take(bits / 8)) + ".";
     }
 
     /// <summary>Cuts <paramref name="dc"/>'s Kafka, nodes, proxy and replicator off the wan.</summary>

@@ -30,12 +30,13 @@ internal sealed class Clients
     private readonly Dictionary<string, int> _pushes = [];
     private int _issued;
 
-    public Clients(IReadOnlyList<Service> proxies, int users = 24, int clientsPerProxy = 2, int maxOperations = 3000)
+    /// <param name="prefix">Names this workload's users, so that scenarios sharing a deployment do not mix.</param>
+    public Clients(string prefix, IReadOnlyList<Service> proxies, int users = 24, int clientsPerProxy = 2, int maxOperations = 3000)
     {
         _proxies = proxies;
         _clientsPerProxy = clientsPerProxy;
         _maxOperations = maxOperations;
-        Users = Enumerable.Range(0, users).Select(i => $"user-{i:D3}").ToList();
+        Users = Enumerable.Range(0, users).Select(i => $"{prefix}-{i:D3}").ToList();
     }
 
     public History History { get; } = new();

@@ -7,9 +7,10 @@ namespace Sidecar.Chaos.Tests.Workload;
 internal static class Convergence
 {
     /// <summary>Time from the call until every invariant held; throws with every violation left at the timeout.</summary>
-    public static async Task<TimeSpan> WaitAsync(Deployment deployment, Clients clients, TimeSpan timeout)
+    public static async Task<TimeSpan> WaitAsync(Deployment deployment, Clients clients, TimeSpan timeout, Action<string> log)
     {
         var clock = Stopwatch.StartNew();
+        var logged = TimeSpan.Zero;
         List<string> problems;
         while (true)
         {
@@ -17,6 +18,12 @@ internal static class Convergence
             if (problems.Count == 0)
             {
                 return clock.Elapsed;
+            }
+
+            if (clock.Elapsed - logged > TimeSpan.FromSeconds(5))
+            {
+                logged = clock.Elapsed;
+                log($"converging after {clock.Elapsed.TotalSeconds:F0} s: {problems.Count} violations left, e.g. {problems[0]}");
             }
 
             if (clock.Elapsed > timeout)
