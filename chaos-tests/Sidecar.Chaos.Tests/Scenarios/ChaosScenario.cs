@@ -17,6 +17,7 @@ internal sealed class ChaosScenario : IAsyncDisposable
     private readonly ChaosRun? _ownRun;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly List<string> _faults = [];
+    private TimeSpan? _healed;
     private CancellationTokenSource? _stopLoad;
     private Task? _load;
 
@@ -86,6 +87,13 @@ internal sealed class ChaosScenario : IAsyncDisposable
         _output.WriteLine($"{_clock.Elapsed.TotalSeconds,6:F1} s  {what}");
     }
 
+    /// <summary>The last fault is over: time to converge is counted from here.</summary>
+    public void Healed(string what)
+    {
+        Fault(what);
+        _healed = _clock.Elapsed;
+    }
+
     /// <summary>Stops the writers, waits until every invariant holds on every node, and reports.</summary>
     public async Task<TimeSpan> ConvergeAsync()
     {
@@ -100,7 +108,8 @@ internal sealed class ChaosScenario : IAsyncDisposable
         TimeSpan converged;
         try
         {
-            converged = await Convergence.WaitAsync(Deployment, Clients, ConvergeTimeout, _output.WriteLine);
+            await Convergence.WaitAsync(Deployment, Clients, ConvergeTimeout, _output.WriteLine);
+            converged = _clock.Elapsed - (_healed ?? TimeSpan.Zero);
         }
         catch (ConvergenceException e)
         {

@@ -26,7 +26,7 @@ public sealed class DatacenterNodesKilledTests(SharedDeployment shared, ITestOut
 
         await Task.WhenAll(deployment.A.Nodes.Select(n => n.RestartAsync()));
         await Task.WhenAll(deployment.A.Nodes.Select(n => n.WaitHttpAsync("/health/ready", TimeSpan.FromSeconds(60))));
-        scenario.Fault("restarted");
+        scenario.Healed("restarted");
         await ChaosScenario.Hold(TimeSpan.FromSeconds(2));
 
         await scenario.ConvergeAsync();

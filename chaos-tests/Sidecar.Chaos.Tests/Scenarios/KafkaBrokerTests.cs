@@ -19,7 +19,7 @@ public sealed class KafkaBrokerTests(SharedDeployment shared, ITestOutputHelper 
         scenario.Fault("dc-a's Kafka broker down for 6 s (nodes, replicators both ways)");
         await ChaosScenario.Hold(TimeSpan.FromSeconds(6));
         (await kafka.Http.PostAsync("/brokers/1/up", null)).EnsureSuccessStatusCode();
-        scenario.Fault("up");
+        scenario.Healed("up");
         await ChaosScenario.Hold(TimeSpan.FromSeconds(2));
 
         await scenario.ConvergeAsync();

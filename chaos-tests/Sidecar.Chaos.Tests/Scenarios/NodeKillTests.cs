@@ -20,7 +20,7 @@ public sealed class NodeKillTests(SharedDeployment shared, ITestOutputHelper out
         await ChaosScenario.Hold(TimeSpan.FromSeconds(4));
         await Task.WhenAll(victims.Select(v => v.RestartAsync()));
         await Task.WhenAll(victims.Select(v => v.WaitHttpAsync("/health/ready", TimeSpan.FromSeconds(60))));
-        scenario.Fault("restarted (same disk)");
+        scenario.Healed("restarted (same disk)");
         await ChaosScenario.Hold(TimeSpan.FromSeconds(2));
 
         await scenario.ConvergeAsync();

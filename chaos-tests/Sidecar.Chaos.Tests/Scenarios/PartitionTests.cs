@@ -17,7 +17,7 @@ public sealed class PartitionTests(SharedDeployment shared, ITestOutputHelper ou
         scenario.Fault("dc-b cut off the wan for 8 s (writes on both sides)");
         await ChaosScenario.Hold(TimeSpan.FromSeconds(8));
         await deployment.HealAsync(deployment.B);
-        scenario.Fault("healed");
+        scenario.Healed("healed");
         await ChaosScenario.Hold(TimeSpan.FromSeconds(2));
 
         await scenario.ConvergeAsync();

@@ -18,7 +18,7 @@ public sealed class ReplicatorPauseTests(SharedDeployment shared, ITestOutputHel
         scenario.Fault("pause replicator dc-a→dc-b for 8 s");
         await ChaosScenario.Hold(TimeSpan.FromSeconds(8));
         await deployment.A.Replicator.UnpauseAsync();
-        scenario.Fault("unpaused");
+        scenario.Healed("unpaused");
         await ChaosScenario.Hold(TimeSpan.FromSeconds(2));
 
         await scenario.ConvergeAsync();

@@ -28,7 +28,7 @@ public sealed class WanDegradedTests(SharedDeployment shared, ITestOutputHelper 
             await Task.WhenAll(replicators.Select((r, i) => WanFaults.RestoreAsync(r, devices[i])));
         }
 
-        scenario.Fault("restored");
+        scenario.Healed("restored");
         await ChaosScenario.Hold(TimeSpan.FromSeconds(2));
         await scenario.ConvergeAsync();
     }

@@ -27,6 +27,47 @@ internal sealed class ChaosRun : IAsyncDisposable
 
     public static string Image(string name) => $"sidecar-{name}:{ImageTag}";
 
+    /// <summary>A host directory of this run, shared with containers by a bind mount (the snapshot registry).</summary>
+    public string HostDirectory(string name)
+    {
+        var path = Path.Combine(Path.GetTempPath(), "sidecar-chaos", Id, name);
+        Directory.CreateDirectory(path);
+        return path;
+    }
+
+    /// <summary>
+    /// Runs a container to completion (sidecarctl): created, started, waited for; returns its exit
+    /// code and output. Plain Docker API calls: the container may exit before any readiness check.
+    /// </summary>
+    public async Task<(long Exit, string Output)> RunToCompletionAsync(string image, string name, string network, string? bind, IReadOnlyList<string> command, TimeSpan timeout, IReadOnlyList<string>? entrypoint = null)
+    {
+        var parameters = new CreateContainerParameters
+        {
+            Image = Image(image),
+            Name = $"{Id}-{name}",
+            Labels = new Dictionary<string, string> { [Label] = Id },
+            Cmd = [.. command],
+            HostConfig = new HostConfig { NetworkMode = network, Binds = bind is null ? [] : [bind] },
+        };
+        if (entrypoint is not null)
+        {
+            parameters.Entrypoint = [.. entrypoint];
+        }
+
+        var created = await Docker.Containers.CreateContainerAsync(parameters);
+        using var cancel = new CancellationTokenSource(timeout);
+        await Docker.Containers.StartContainerAsync(created.ID, new ContainerStartParameters(), cancel.Token);
+        var exit = await Docker.Containers.WaitContainerAsync(created.ID, cancel.Token);
+        var output = new System.Text.StringBuilder();
+        await Docker.Containers.GetContainerLogsAsync(created.ID, new ContainerLogsParameters { ShowStdout = true, ShowStderr = true },
+            new Progress<string>(line => { lock (output) { output.AppendLine(line); } }), cancel.Token);
+        await Docker.Containers.RemoveContainerAsync(created.ID, new ContainerRemoveParameters { Force = true });
+        lock (output)
+        {
+            return (exit.StatusCode, output.ToString());
+        }
+    }
+
     /// <summary>Removes every container and network of this run, whatever state they are in.</summary>
     public async Task SweepAsync()
     {
@@ -41,6 +82,14 @@ internal sealed class ChaosRun : IAsyncDisposable
     {
         await SweepAsync();
         Docker.Dispose();
+        try
+        {
+            Directory.Delete(Path.Combine(Path.GetTempPath(), "sidecar-chaos", Id), recursive: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Written by containers as root: a non-root developer's run leaves it in /tmp.
+        }
     }
 
     private static async Task Ignore(Func<Task> action)

@@ -16,6 +16,9 @@ internal sealed class Deployment : IAsyncDisposable
 
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
 
+    /// <summary>Where the snapshot registry (a host directory of the run) is mounted in nodes and sidecarctl.</summary>
+    public const string RegistryMount = "/registry";
+
     private readonly ChaosRun _run;
 
     private Deployment(ChaosRun run, INetwork wan, Datacenter a, Datacenter b)
@@ -27,6 +30,9 @@ internal sealed class Deployment : IAsyncDisposable
     }
 
     public INetwork Wan { get; }
+
+    /// <summary>The host directory mounted at <see cref="RegistryMount"/>.</summary>
+    public string Registry => _run.HostDirectory("registry");
 
     public Datacenter A { get; }
 
@@ -98,7 +104,10 @@ internal sealed class Deployment : IAsyncDisposable
                     "--Node:Id", id, "--Node:Datacenter", dc.Name, "--Node:DataRoot", "/data",
                     "--Kafka:BootstrapServers", $"kafka-{dc.Short}:9092", "--Kafka:DiscoveryInterval", "00:00:00.500",
                     "--Consul:Address", $"http://{consul}:8080", "--Consul:ServiceAddress", $"node-{id}",
-                ]));
+                    // Votes are held back this long after preparing: the rollout scenarios' fault
+                    // window. No other scenario rolls out.
+                    "--Rollout:PrepareDelay", "00:00:03", "--Rollout:PollInterval", "00:00:00.500",
+                ], bind: $"{Registry}:{RegistryMount}"));
             }
 
             dc.Proxy = ServiceBuilder.Create(_run, $"proxy-{dc.Short}", dc.Name, "proxy", dc.Network,
@@ -182,6 +191,24 @@ internal sealed class Deployment : IAsyncDisposable
     public Task PartitionAsync(Datacenter dc) => Task.WhenAll(dc.WanMembers.Select(s => s.DisconnectAsync(Wan.Name)));
 
     public Task HealAsync(Datacenter dc) => Task.WhenAll(dc.WanMembers.Select(s => s.ConnectAsync(Wan.Name)));
+
+    /// <summary>Runs sidecarctl in a container on the wan (where every Consul server is) with the registry mounted.</summary>
+    public Task<string> CliAsync(Datacenter dc, params string[] args) => CliAsync(dc, [args]);
+
+    /// <summary>Runs sidecarctl commands one after another in one container (each container costs
+    /// seconds on a busy machine); stops at the first that fails. Arguments are plain words.</summary>
+    public async Task<string> CliAsync(Datacenter dc, IReadOnlyList<string[]> commands)
+    {
+        var script = string.Join(" && ", commands.Select(args => "dotnet /app/sidecarctl.dll " + string.Join(' ', args)));
+        var (exit, output) = await _run.RunToCompletionAsync("cli", $"cli-{dc.Short}-{Guid.NewGuid().ToString("N")[..6]}", Wan.Name,
+            $"{Registry}:{RegistryMount}", [script], TimeSpan.FromSeconds(120), entrypoint: ["/bin/sh", "-c"]);
+        if (exit != 0)
+        {
+            throw new InvalidOperationException($"sidecarctl: `{script}` exited {exit}:\n{output}");
+        }
+
+        return output;
+    }
 
     public async Task<string> LogsAsync()
     {

@@ -9,7 +9,7 @@ namespace Sidecar.Chaos.Tests.Topology;
 /// on one network under its alias, port 8080 published on 127.0.0.1 only.</summary>
 internal static class ServiceBuilder
 {
-    public static Service Create(ChaosRun run, string alias, string datacenter, string image, INetwork network, IReadOnlyList<string> command, bool netAdmin = false)
+    public static Service Create(ChaosRun run, string alias, string datacenter, string image, INetwork network, IReadOnlyList<string> command, bool netAdmin = false, string? bind = null)
     {
         var container = new ContainerBuilder(ChaosRun.Image(image))
             .WithImagePullPolicy(PullPolicy.Never)
@@ -25,6 +25,11 @@ internal static class ServiceBuilder
                 parameters.HostConfig ??= new HostConfig();
                 parameters.HostConfig.PortBindings ??= new Dictionary<string, IList<PortBinding>>();
                 parameters.HostConfig.PortBindings[$"{Service.HttpPort}/tcp"] = [new PortBinding { HostIP = "127.0.0.1", HostPort = "" }];
+                if (bind is not null)
+                {
+                    parameters.HostConfig.Binds = [bind];
+                }
+
                 if (netAdmin)
                 {
                     // For iptables and tc inside the container (wan loss and bandwidth caps).
