@@ -86,11 +86,13 @@ internal sealed class Deployment : IAsyncDisposable
         }
 
         // Consul servers live on the wan (their gossip binds there) and join their datacenter's
-        // network under the name its nodes use; Kafka joins the wan for the other side's replicator.
+        // network as "consul-a" only: a server's own name must resolve to its wan address, which
+        // its peers gossip with. Kafka joins the wan for the other side's replicator.
         await Task.WhenAll(Datacenters.SelectMany(dc => dc.Consul.Select(c => StartAsync(c, dc.Network.Name, "consul-" + dc.Short)))
             .Concat(Datacenters.Select(dc => StartAsync(dc.Kafka, Wan.Name))));
         await Task.WhenAll(Datacenters.SelectMany(dc => dc.Consul.Select(c => c.WaitHttpAsync("/v1/status/leader", StartTimeout)))
             .Concat(Datacenters.Select(dc => dc.Kafka.WaitHttpAsync("/", StartTimeout))));
+        await Task.WhenAll(Datacenters.Select(dc => ConsulLeaderAsync(dc, StartTimeout)));
 
         foreach (var dc in Datacenters)
         {
@@ -185,6 +187,53 @@ internal sealed class Deployment : IAsyncDisposable
         var octets = subnet.Split('/')[0].Split('.');
         var bits = int.Parse(subnet.Split('/')[1], System.Globalization.CultureInfo.InvariantCulture);
         return string.Join('.', octets.Take(bits / 8)) + ".";
+    }
+
+    /// <summary>Waits until <paramref name="dc"/>'s Consul has elected a leader (3 servers take a few seconds).</summary>
+    private async Task ConsulLeaderAsync(Datacenter dc, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            try
+            {
+                await ConsulLeaderAsync(dc);
+                return;
+            }
+            catch (InvalidOperationException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(250);
+            }
+        }
+    }
+
+    /// <summary>The Consul server of <paramref name="dc"/> that leads its raft now (matched by its wan address).</summary>
+    public async Task<Service> ConsulLeaderAsync(Datacenter dc)
+    {
+        foreach (var server in dc.Consul)
+        {
+            string leader;
+            try
+            {
+                leader = (await server.Http.GetStringAsync("/v1/status/leader")).Trim('"', '\n', ' ');
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                continue;
+            }
+
+            var ip = leader.Split(':')[0];
+            foreach (var candidate in dc.Consul)
+            {
+                var inspect = await _run.Docker.Containers.InspectContainerAsync(candidate.Container.Id);
+                if (inspect.NetworkSettings?.Networks?.TryGetValue(Wan.Name, out var endpoint) == true && endpoint?.IPAddress == ip)
+                {
+                    return candidate;
+                }
+            }
+        }
+
+        throw new InvalidOperationException($"{dc.Name}: no Consul server names a leader");
     }
 
     /// <summary>Cuts <paramref name="dc"/>'s Kafka, nodes, proxy and replicator off the wan.</summary>

@@ -44,15 +44,32 @@ internal static class Rollouts
     /// <summary>The node id that holds the coordinator's lock, or null.</summary>
     public static async Task<string?> CoordinatorAsync(Datacenter dc)
     {
-        using var response = await dc.Consul[0].Http.GetAsync($"/v1/kv/{Prefix}leader?raw");
-        return response.IsSuccessStatusCode ? await response.Content.ReadAsStringAsync() : null;
+        try
+        {
+            using var response = await dc.Consul[0].Http.GetAsync($"/v1/kv/{Prefix}leader?raw");
+            return response.IsSuccessStatusCode ? await response.Content.ReadAsStringAsync() : null;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            return null; // That server is down or has no leader: look again.
+        }
     }
 
     /// <summary>Every key under the rollout prefix with its value.</summary>
     public static async Task<Dictionary<string, JsonElement>> TreeAsync(Datacenter dc)
     {
-        using var response = await dc.Consul[0].Http.GetAsync($"/v1/kv/{Prefix}?recurse");
         var tree = new Dictionary<string, JsonElement>();
+        HttpResponseMessage response;
+        try
+        {
+            response = await dc.Consul[0].Http.GetAsync($"/v1/kv/{Prefix}?recurse");
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            return tree; // That server is down or has no leader: look again.
+        }
+
+        using var _ = response;
         if (!response.IsSuccessStatusCode)
         {
             return tree;

@@ -32,13 +32,13 @@ internal sealed class Service
     /// <summary>HTTP to the container's port 8080, through the port Docker published on 127.0.0.1.</summary>
     public HttpClient Http => _http ?? throw new InvalidOperationException($"{Alias} has not been started");
 
-    /// <summary>Joins another network (a container joins one at creation), under its alias or another name.</summary>
+    /// <summary>Joins another network (a container joins one at creation), under its alias or, when given, only another name.</summary>
     public async Task ConnectAsync(string network, string? alias = null)
     {
         await _run.Docker.Networks.ConnectNetworkAsync(network, new NetworkConnectParameters
         {
             Container = Container.Id,
-            EndpointConfig = new EndpointSettings { Aliases = alias is null ? [Alias] : [Alias, alias] },
+            EndpointConfig = new EndpointSettings { Aliases = [alias ?? Alias] },
         });
     }
 
