@@ -30,13 +30,19 @@ if ! tools/docker/ensure-docker.sh >/dev/null; then
   docker_problem="no Docker engine (tools/docker/ensure-docker.sh failed, see above)"
 fi
 
+# Every chaos container and network carries the label sidecar.chaos.session=<this run> (Ryuk is
+# off): what a crashed test host leaves behind is removed after the suites, and what an earlier
+# ./test.sh left (its session is kept in .tools/chaos-session) before them. Other sessions'
+# resources (someone else's run on the same engine) are never touched.
 sweep_chaos() {
-  # Containers and networks of chaos runs that a crashed test host left behind (Ryuk is off).
-  [ -z "$docker_problem" ] || return 0
-  docker ps -aq --filter label=sidecar.chaos.run | xargs -r docker rm -f >/dev/null 2>&1 || true
-  docker network ls -q --filter label=sidecar.chaos.run | xargs -r docker network rm >/dev/null 2>&1 || true
+  [ -z "$docker_problem" ] && [ -n "$1" ] || return 0
+  docker ps -aq --filter "label=sidecar.chaos.session=$1" | xargs -r docker rm -f >/dev/null 2>&1 || true
+  docker network ls -q --filter "label=sidecar.chaos.session=$1" | xargs -r docker network rm >/dev/null 2>&1 || true
 }
-sweep_chaos
+mkdir -p .tools
+[ -f .tools/chaos-session ] && sweep_chaos "$(cat .tools/chaos-session)"
+export SIDECAR_CHAOS_SESSION="test-sh-$(date +%s)-$$"
+echo "$SIDECAR_CHAOS_SESSION" >.tools/chaos-session
 
 echo "== build ($configuration)"
 if ! dotnet build Sidecar.sln -c "$configuration" -nologo -clp:ErrorsOnly; then
@@ -74,7 +80,7 @@ for suite in "${suites[@]}"; do
   fi
 done
 
-sweep_chaos
+sweep_chaos "$SIDECAR_CHAOS_SESSION"
 [ -f "$SIDECAR_CHAOS_RESULTS" ] && cat "$SIDECAR_CHAOS_RESULTS"
 
 passed=0; failed=$unrun; skipped=0

@@ -12,6 +12,12 @@ internal sealed class ChaosRun : IAsyncDisposable
 {
     public const string Label = "sidecar.chaos.run";
 
+    /// <summary>Second label: the session (one ./test.sh run) that started the run, so that a
+    /// script sweeps its own leftovers and never another session's running containers.</summary>
+    public const string SessionLabel = "sidecar.chaos.session";
+
+    public static readonly string Session = Environment.GetEnvironmentVariable("SIDECAR_CHAOS_SESSION") is { Length: > 0 } session ? session : "manual";
+
     /// <summary>Images built by compose/images/build.sh; the tag can be changed for a run.</summary>
     public static readonly string ImageTag = Environment.GetEnvironmentVariable("SIDECAR_IMAGE_TAG") is { Length: > 0 } tag ? tag : "local";
 
@@ -45,7 +51,7 @@ internal sealed class ChaosRun : IAsyncDisposable
         {
             Image = Image(image),
             Name = $"{Id}-{name}",
-            Labels = new Dictionary<string, string> { [Label] = Id },
+            Labels = new Dictionary<string, string> { [Label] = Id, [SessionLabel] = Session },
             Cmd = [.. command],
             HostConfig = new HostConfig { NetworkMode = network, Binds = bind is null ? [] : [bind] },
         };

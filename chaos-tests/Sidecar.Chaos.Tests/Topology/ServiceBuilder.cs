@@ -15,6 +15,7 @@ internal static class ServiceBuilder
             .WithImagePullPolicy(PullPolicy.Never)
             .WithName($"{run.Id}-{alias}")
             .WithLabel(ChaosRun.Label, run.Id)
+            .WithLabel(ChaosRun.SessionLabel, ChaosRun.Session)
             .WithNetwork(network)
             .WithNetworkAliases(alias)
             .WithCommand([.. command])
@@ -41,5 +42,5 @@ internal static class ServiceBuilder
     }
 
     public static INetwork Network(ChaosRun run, string name) =>
-        new NetworkBuilder().WithName($"{run.Id}-{name}").WithLabel(ChaosRun.Label, run.Id).Build();
+        new NetworkBuilder().WithName($"{run.Id}-{name}").WithLabel(ChaosRun.Label, run.Id).WithLabel(ChaosRun.SessionLabel, ChaosRun.Session).Build();
 }
