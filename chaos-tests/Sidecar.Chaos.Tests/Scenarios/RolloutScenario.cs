@@ -29,7 +29,7 @@ internal static class RolloutScenario
                 : null;
         });
         await fault(deployment.A.Nodes.Single(n => n.Alias == $"node-{coordinator}"), version);
-        var first = await Rollouts.WaitDecisionAsync(deployment.A, TimeSpan.FromSeconds(60));
+        var first = await Rollouts.WaitDecisionAsync(deployment.A, TimeSpan.FromSeconds(120));
         scenario.Fault($"the round was decided: {first}");
         if (first != "commit")
         {

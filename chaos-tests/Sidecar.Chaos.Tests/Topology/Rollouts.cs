@@ -44,33 +44,16 @@ internal static class Rollouts
     /// <summary>The node id that holds the coordinator's lock, or null.</summary>
     public static async Task<string?> CoordinatorAsync(Datacenter dc)
     {
-        try
-        {
-            using var response = await dc.Consul[0].Http.GetAsync($"/v1/kv/{Prefix}leader?raw");
-            return response.IsSuccessStatusCode ? await response.Content.ReadAsStringAsync() : null;
-        }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-        {
-            return null; // That server is down or has no leader: look again.
-        }
+        using var response = await GetAsync(dc, $"/v1/kv/{Prefix}leader?raw");
+        return response?.IsSuccessStatusCode == true ? await response.Content.ReadAsStringAsync() : null;
     }
 
     /// <summary>Every key under the rollout prefix with its value.</summary>
     public static async Task<Dictionary<string, JsonElement>> TreeAsync(Datacenter dc)
     {
         var tree = new Dictionary<string, JsonElement>();
-        HttpResponseMessage response;
-        try
-        {
-            response = await dc.Consul[0].Http.GetAsync($"/v1/kv/{Prefix}?recurse");
-        }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-        {
-            return tree; // That server is down or has no leader: look again.
-        }
-
-        using var _ = response;
-        if (!response.IsSuccessStatusCode)
+        using var response = await GetAsync(dc, $"/v1/kv/{Prefix}?recurse");
+        if (response is null)
         {
             return tree;
         }
@@ -93,6 +76,33 @@ internal static class Rollouts
         }
 
         return tree;
+    }
+
+    /// <summary>
+    /// A read from the first of the datacenter's Consul servers that answers it (one may be down
+    /// or without a leader: the Consul scenario kills them); null if none does.
+    /// </summary>
+    private static async Task<HttpResponseMessage?> GetAsync(Datacenter dc, string path)
+    {
+        foreach (var server in dc.Consul)
+        {
+            try
+            {
+                var response = await server.Http.GetAsync(path);
+                if (response.IsSuccessStatusCode || response.StatusCode == System.Net.HttpStatusCode.NotFound)
+                {
+                    return response;
+                }
+
+                response.Dispose();
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                // Down: ask the next one.
+            }
+        }
+
+        return null;
     }
 
     /// <summary>The newest round's proposal key prefix ("rounds/000..123/"), or null.</summary>
