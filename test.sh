@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the solution and runs every test suite against real parts (RocksDB, librdkafka's mock
 # cluster in its own process, a Consul dev agent, Kestrel on loopback, headless Chromium for the
-# dashboard). Ends with one line:
+# dashboard, and for the chaos suite containers of locally built images on a Docker engine it
+# starts if needed). Ends with one line:
 # "N passed, N failed".
 # Exits non-zero if any test failed, a suite crashed, or no test ran.
 set -uo pipefail
@@ -33,6 +34,28 @@ fi
 # Tests that leave artefacts (the dashboard's screenshot) put them with the results.
 export SIDECAR_TEST_RESULTS="$results"
 
+echo "== docker"
+# The chaos suite runs containers: use the running engine, or install and start Debian's
+# docker.io (root on Debian). Without one the chaos suite counts as failed, never as skipped.
+docker_problem=""
+if ! tools/docker/ensure-docker.sh >/dev/null; then
+  docker_problem="no Docker engine (tools/docker/ensure-docker.sh failed, see above)"
+fi
+
+# Every chaos container and network carries the label sidecar.chaos.session=<this run> (Ryuk is
+# off): what a crashed test host leaves behind is removed after the suites, and what an earlier
+# ./test.sh left (its session is kept in .tools/chaos-session) before them. Other sessions'
+# resources (someone else's run on the same engine) are never touched.
+sweep_chaos() {
+  [ -z "$docker_problem" ] && [ -n "$1" ] || return 0
+  docker ps -aq --filter "label=sidecar.chaos.session=$1" | xargs -r docker rm -f >/dev/null 2>&1 || true
+  docker network ls -q --filter "label=sidecar.chaos.session=$1" | xargs -r docker network rm >/dev/null 2>&1 || true
+}
+mkdir -p .tools
+[ -f .tools/chaos-session ] && sweep_chaos "$(cat .tools/chaos-session)"
+export SIDECAR_CHAOS_SESSION="test-sh-$(date +%s)-$$"
+echo "$SIDECAR_CHAOS_SESSION" >.tools/chaos-session
+
 echo "== build ($configuration)"
 if ! dotnet build Sidecar.sln -c "$configuration" -nologo -clp:ErrorsOnly; then
   echo "build failed"
@@ -40,11 +63,24 @@ if ! dotnet build Sidecar.sln -c "$configuration" -nologo -clp:ErrorsOnly; then
   exit 1
 fi
 
+echo "== images"
+if [ -z "$docker_problem" ] && ! compose/images/build.sh; then
+  docker_problem="the images did not build (compose/images/build.sh failed, see above)"
+fi
+export SIDECAR_CHAOS_RESULTS="$results/chaos-results.md"
+
 status=0
+unrun=0
 mapfile -t suites < <(find . -name '*.Tests.csproj' -not -path '*/bin/*' -not -path '*/obj/*' | sort)
 for suite in "${suites[@]}"; do
   name="$(basename "$suite" .csproj)"
   echo "== $name"
+  if [ "$name" = "Sidecar.Chaos.Tests" ] && [ -n "$docker_problem" ]; then
+    echo "$name: not run: $docker_problem"
+    status=1
+    unrun=$((unrun + 1))
+    continue
+  fi
   if ! dotnet test "$suite" -c "$configuration" --no-build -nologo \
       --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=normal" \
       --results-directory "$results" 2>&1 | grep -vE '^\s*$'; then
@@ -56,11 +92,13 @@ for suite in "${suites[@]}"; do
   fi
 done
 
+sweep_chaos "$SIDECAR_CHAOS_SESSION"
+[ -f "$SIDECAR_CHAOS_RESULTS" ] && cat "$SIDECAR_CHAOS_RESULTS"
 for artefact in "$results"/*.png; do
   [ -f "$artefact" ] && echo "screenshot: $artefact"
 done
 
-passed=0; failed=0; skipped=0
+passed=0; failed=$unrun; skipped=0
 for trx in "$results"/*.trx; do
   [ -f "$trx" ] || continue
   counters="$(grep -o '<Counters [^>]*>' "$trx")"

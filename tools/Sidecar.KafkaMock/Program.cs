@@ -1,8 +1,14 @@
 using Sidecar.Common.Kafka;
+using Sidecar.KafkaMock;
 
 // Usage: Sidecar.KafkaMock [--brokers N] [--topic name:partitions ...] [--urls http://127.0.0.1:port]
+//                          [--advertise host [--port first]]
 // Prints "BOOTSTRAP <servers>" on stdout once the brokers listen, then serves until SIGTERM.
+// --advertise (in a container): broker i is advertised as host:(first + i - 1) (first: 9092)
+// and reached there through a relay on every interface; the bootstrap printed is then those.
 var brokers = 1;
+string? advertise = null;
+var firstPort = 9092;
 var topics = new List<(string Name, int Partitions)>();
 var rest = new List<string>();
 for (var i = 0; i < args.Length; i++)
@@ -11,6 +17,12 @@ for (var i = 0; i < args.Length; i++)
     {
         case "--brokers" when i + 1 < args.Length:
             brokers = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture);
+            break;
+        case "--advertise" when i + 1 < args.Length:
+            advertise = args[++i];
+            break;
+        case "--port" when i + 1 < args.Length:
+            firstPort = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture);
             break;
         case "--topic" when i + 1 < args.Length:
             var parts = args[++i].Split(':');
@@ -28,6 +40,19 @@ foreach (var (name, partitions) in topics)
     cluster.CreateTopic(name, partitions);
 }
 
+var relays = new List<BrokerRelay>();
+var bootstrap = cluster.BootstrapServers;
+if (advertise is not null)
+{
+    for (var id = 1; id <= brokers; id++)
+    {
+        cluster.Advertise(id, advertise, firstPort + id - 1);
+        relays.Add(BrokerRelay.Start(firstPort + id - 1, cluster.ListenPort(id)));
+    }
+
+    bootstrap = string.Join(',', Enumerable.Range(firstPort, brokers).Select(port => $"{advertise}:{port}"));
+}
+
 var builder = WebApplication.CreateSlimBuilder(rest.ToArray());
 builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
 // The control API's requests are the tests' business: only problems go to the log.
@@ -35,7 +60,7 @@ builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 var app = builder.Build();
 
 // Control API: what chaos and fault tests drive.
-app.MapGet("/", () => Results.Text(cluster.BootstrapServers));
+app.MapGet("/", () => Results.Text(bootstrap));
 app.MapPost("/topics/{name}", (string name, int? partitions) =>
 {
     cluster.CreateTopic(name, partitions ?? 8);
@@ -53,6 +78,10 @@ app.MapPost("/brokers/{id:int}/{state}", (int id, string state) =>
 });
 
 await app.StartAsync();
-Console.WriteLine($"BOOTSTRAP {cluster.BootstrapServers}");
+Console.WriteLine($"BOOTSTRAP {bootstrap}");
 Console.Out.Flush();
 await app.WaitForShutdownAsync();
+foreach (var relay in relays)
+{
+    await relay.DisposeAsync();
+}

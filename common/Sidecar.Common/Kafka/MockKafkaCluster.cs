@@ -72,6 +72,41 @@ public sealed unsafe class MockKafkaCluster : IDisposable
         }
     }
 
+    /// <summary>
+    /// Where broker <paramref name="brokerId"/> (1..N) listens: the mock binds every broker to
+    /// 127.0.0.1 on a port of its own, in broker id order in <see cref="BootstrapServers"/>.
+    /// </summary>
+    public int ListenPort(int brokerId)
+    {
+        var brokers = BootstrapServers.Split(',');
+        if (brokerId < 1 || brokerId > brokers.Length)
+        {
+            throw new ArgumentOutOfRangeException(nameof(brokerId), $"the mock cluster has brokers 1..{brokers.Length}");
+        }
+
+        var address = brokers[brokerId - 1];
+        return int.Parse(address[(address.LastIndexOf(':') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>
+    /// Makes metadata responses name broker <paramref name="brokerId"/> as host:port instead of its
+    /// loopback listener, so that clients elsewhere (other containers) reach it through a relay
+    /// listening there. Only what is advertised changes; the broker keeps its loopback listener.
+    /// </summary>
+    public void Advertise(int brokerId, string host, int port)
+    {
+        var set = (delegate* unmanaged<IntPtr, int, byte*, int, int>)NativeKafka.Export("rd_kafka_mock_broker_set_host_port");
+        var bytes = Encoding.UTF8.GetBytes(host + "\0");
+        fixed (byte* name = bytes)
+        {
+            var err = set(Cluster(), brokerId, name, port);
+            if (err != 0)
+            {
+                throw new InvalidOperationException($"advertising mock broker {brokerId} as {host}:{port} failed with error {err}");
+            }
+        }
+    }
+
     /// <summary>Takes a broker down (connections refused) or brings it back, for fault tests.</summary>
     public void SetBrokerUp(int brokerId, bool up)
     {

@@ -1,0 +1,146 @@
+using System.Diagnostics;
+using Sidecar.Chaos.Tests.Topology;
+using Sidecar.Chaos.Tests.Workload;
+using Xunit.Abstractions;
+
+namespace Sidecar.Chaos.Tests.Scenarios;
+
+/// <summary>
+/// One scenario's run: the deployment, the writers, the faults it injected, and its line of the
+/// results table (docs/chaos.md). Disposing removes every container and network of the run.
+/// </summary>
+internal sealed class ChaosScenario : IAsyncDisposable
+{
+    private static readonly TimeSpan ConvergeTimeout = TimeSpan.FromSeconds(90);
+
+    private readonly ITestOutputHelper _output;
+    private readonly ChaosRun? _ownRun;
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly List<string> _faults = [];
+    private TimeSpan? _healed;
+    private CancellationTokenSource? _stopLoad;
+    private Task? _load;
+
+    private ChaosScenario(string name, ITestOutputHelper output, ChaosRun? ownRun, Deployment deployment, Clients clients)
+    {
+        Name = name;
+        _output = output;
+        _ownRun = ownRun;
+        Deployment = deployment;
+        Clients = clients;
+    }
+
+    public string Name { get; }
+
+    public Deployment Deployment { get; }
+
+    public Clients Clients { get; }
+
+    /// <summary>A scenario on a deployment of its own (removed when the scenario is disposed).</summary>
+    public static async Task<ChaosScenario> StartAsync(string name, ITestOutputHelper output, int consulServers = 1, int maxOperations = 3000)
+    {
+        var run = new ChaosRun(name);
+        try
+        {
+            var deployment = await Deployment.StartAsync(run, consulServers);
+            output.WriteLine($"{name}: run {run.Id}, deployment up in {deployment.StartTime.TotalSeconds:F1} s");
+            return new ChaosScenario(name, output, run, deployment, new Clients(name, deployment.Proxies, maxOperations: maxOperations));
+        }
+        catch
+        {
+            await run.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>A scenario on the shared deployment, once every part of it reports ready again.</summary>
+    public static async Task<ChaosScenario> OnAsync(SharedDeployment shared, string name, ITestOutputHelper output, int maxOperations = 3000)
+    {
+        var deployment = shared.Deployment;
+        await deployment.WaitReadyAsync(TimeSpan.FromSeconds(60));
+        output.WriteLine($"{name}: on the shared deployment (up in {deployment.StartTime.TotalSeconds:F1} s)");
+        return new ChaosScenario(name, output, null, deployment, new Clients(name, deployment.Proxies, maxOperations: maxOperations));
+    }
+
+    /// <summary>Starts the writers in the background (until <see cref="StopLoadAsync"/> or their budget).</summary>
+    public void StartLoad()
+    {
+        _stopLoad = new CancellationTokenSource();
+        _load = Clients.RunAsync(_stopLoad.Token);
+    }
+
+    public async Task StopLoadAsync()
+    {
+        if (_stopLoad is not null && _load is not null)
+        {
+            await _stopLoad.CancelAsync();
+            await _load;
+        }
+    }
+
+    /// <summary>Writes for about <paramref name="duration"/> more (bounded by the operation budget too).</summary>
+    public static Task Hold(TimeSpan duration) => Task.Delay(duration);
+
+    public void Fault(string what)
+    {
+        _faults.Add(what);
+        _output.WriteLine($"{_clock.Elapsed.TotalSeconds,6:F1} s  {what}");
+    }
+
+    /// <summary>The last fault is over: time to converge is counted from here.</summary>
+    public void Healed(string what)
+    {
+        Fault(what);
+        _healed = _clock.Elapsed;
+    }
+
+    /// <summary>Stops the writers, waits until every invariant holds on every node, and reports.</summary>
+    public async Task<TimeSpan> ConvergeAsync()
+    {
+        await StopLoadAsync();
+        var history = Clients.History;
+        _output.WriteLine($"{_clock.Elapsed.TotalSeconds,6:F1} s  writers stopped: {history}");
+        if (history.Acknowledged == 0)
+        {
+            throw new InvalidOperationException("no write was acknowledged: the scenario tested nothing\n" + await Deployment.LogsAsync());
+        }
+
+        TimeSpan converged;
+        try
+        {
+            await Convergence.WaitAsync(Deployment, Clients, ConvergeTimeout, _output.WriteLine);
+            converged = _clock.Elapsed - (_healed ?? TimeSpan.Zero);
+        }
+        catch (ConvergenceException e)
+        {
+            Report(history, e.Lost, null);
+            throw;
+        }
+
+        Report(history, 0, converged);
+        return converged;
+    }
+
+    private void Report(History history, int lost, TimeSpan? converged)
+    {
+        var row = $"| {Name} | {string.Join("; ", _faults)} | {history.Acknowledged} | {lost} | " +
+            (converged is { } c ? $"{c.TotalSeconds:F1} s" : "not converged") + $" | {_clock.Elapsed.TotalSeconds:F0} s |";
+        _output.WriteLine(row);
+        ResultsTable.Append(row);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await StopLoadAsync();
+        }
+        finally
+        {
+            if (_ownRun is not null)
+            {
+                await _ownRun.DisposeAsync();
+            }
+        }
+    }
+}

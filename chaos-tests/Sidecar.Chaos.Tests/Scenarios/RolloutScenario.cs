@@ -1,0 +1,64 @@
+using Sidecar.Chaos.Tests.Topology;
+
+namespace Sidecar.Chaos.Tests.Scenarios;
+
+/// <summary>A rollout under writes with a fault injected while its round is open.</summary>
+internal static class RolloutScenario
+{
+    /// <summary>
+    /// Publishes a version, starts writers, starts a rollout in dc-a and injects
+    /// <paramref name="fault"/> while its round is open (participants hold their votes back:
+    /// Rollout:PrepareDelay), then lets the round be decided, retries an aborted one as an
+    /// operator would, rolls dc-b to the same version, and checks every invariant plus one
+    /// version on every node.
+    /// </summary>
+    public static async Task RunAsync(ChaosScenario scenario, Func<Service, string, Task> fault)
+    {
+        var deployment = scenario.Deployment;
+        var version = "v" + Guid.NewGuid().ToString("N")[..8];
+        await Rollouts.PublishAsync(deployment, version, users: 50);
+        scenario.StartLoad();
+        await ChaosScenario.Hold(TimeSpan.FromSeconds(2));
+
+        await Rollouts.StartAsync(deployment, deployment.A, version, wait: false);
+        var coordinator = await WaitAsync(async () =>
+        {
+            var tree = await Rollouts.TreeAsync(deployment.A);
+            return Rollouts.NewestRound(tree) is { } round && !tree.ContainsKey(round + "decision")
+                ? await Rollouts.CoordinatorAsync(deployment.A)
+                : null;
+        });
+        await fault(deployment.A.Nodes.Single(n => n.Alias == $"node-{coordinator}"), version);
+        var first = await Rollouts.WaitDecisionAsync(deployment.A, TimeSpan.FromSeconds(120));
+        scenario.Fault($"the round was decided: {first}");
+        if (first != "commit")
+        {
+            await Rollouts.StartAsync(deployment, deployment.A, version, wait: true);
+        }
+
+        await Rollouts.StartAsync(deployment, deployment.B, version, wait: true);
+        scenario.Healed($"{version} committed in dc-a and dc-b");
+
+        await scenario.ConvergeAsync();
+        foreach (var node in deployment.Nodes)
+        {
+            Assert.Equal(version, await Rollouts.VersionAsync(node));
+        }
+    }
+
+    private static async Task<string> WaitAsync(Func<Task<string?>> probe)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (await probe() is { Length: > 0 } value)
+            {
+                return value;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException("no open rollout round with a coordinator within 30 s");
+    }
+}

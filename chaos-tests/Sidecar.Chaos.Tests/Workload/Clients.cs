@@ -1,0 +1,136 @@
+using System.Net.Http.Json;
+using Sidecar.Chaos.Tests.Topology;
+
+namespace Sidecar.Chaos.Tests.Workload;
+
+/// <summary>
+/// Writers through the proxies of both datacenters: each client issues one operation at a time
+/// (sets, deletes, list pushes, counter increments, a contended last-writer-wins field) on a
+/// shared set of users, and records every outcome in the <see cref="History"/>. Bounded in
+/// operations and in time.
+/// </summary>
+internal sealed class Clients
+{
+    public const string List = "recent";
+    public const string Counter = "views";
+    public const string SharedField = "shared";
+
+    // Below the node's list cap (Store:ListCap, 100) so that no acknowledged push is trimmed.
+    private const int MaxPushesPerUser = 90;
+
+    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(5);
+
+    // A delete is only issued for a field set at least this long ago: both stamps come from the
+    // same host clock, and this keeps the delete's stamp above the set's on any node.
+    private static readonly TimeSpan DeleteAfter = TimeSpan.FromMilliseconds(50);
+
+    private readonly IReadOnlyList<Service> _proxies;
+    private readonly int _clientsPerProxy;
+    private readonly int _maxOperations;
+    private readonly Dictionary<string, int> _pushes = [];
+    private int _issued;
+
+    /// <param name="prefix">Names this workload's users, so that scenarios sharing a deployment do not mix.</param>
+    public Clients(string prefix, IReadOnlyList<Service> proxies, int users = 24, int clientsPerProxy = 2, int maxOperations = 3000)
+    {
+        _proxies = proxies;
+        _clientsPerProxy = clientsPerProxy;
+        _maxOperations = maxOperations;
+        Users = Enumerable.Range(0, users).Select(i => $"{prefix}-{i:D3}").ToList();
+    }
+
+    public History History { get; } = new();
+
+    public IReadOnlyList<string> Users { get; }
+
+    /// <summary>Runs every client until <paramref name="stop"/> is cancelled or the operation budget is spent.</summary>
+    public Task RunAsync(CancellationToken stop) =>
+        Task.WhenAll(_proxies.SelectMany(proxy => Enumerable.Range(0, _clientsPerProxy)
+            .Select(i => Task.Run(() => ClientAsync($"{proxy.Datacenter}-w{i}", proxy, stop)))));
+
+    /// <summary>Runs until <paramref name="operations"/> more operations are done (or the budget is spent, or the time is out).</summary>
+    public async Task RunForAsync(int operations, TimeSpan timeout)
+    {
+        using var stop = new CancellationTokenSource(timeout);
+        var target = Volatile.Read(ref _issued) + operations;
+        var run = RunAsync(stop.Token);
+        while (!run.IsCompleted && Volatile.Read(ref _issued) < target)
+        {
+            await Task.WhenAny(run, Task.Delay(50));
+        }
+
+        await stop.CancelAsync();
+        await run;
+    }
+
+    private async Task ClientAsync(string client, Service proxy, CancellationToken stop)
+    {
+        var random = new Random(client.GetHashCode(StringComparison.Ordinal));
+        var mine = new List<(string User, string Field, DateTime End)>();
+        long seq = 0;
+        while (!stop.IsCancellationRequested && Interlocked.Increment(ref _issued) <= _maxOperations)
+        {
+            seq++;
+            var user = Users[random.Next(Users.Count)];
+            var name = $"{client}-{seq}";
+            var roll = random.Next(100);
+            var deletable = mine.FindIndex(m => m.User == user && m.End < DateTime.UtcNow - DeleteAfter);
+            (OpKind Kind, string Name, object Op) op = roll switch
+            {
+                < 30 => (OpKind.Increment, Counter, new { op = "incr", counter = Counter, by = 1 }),
+                < 55 when TakePush(user) => (OpKind.Push, List, new { op = "push", list = List, item = name, max = 100 }),
+                < 65 => (OpKind.SetShared, SharedField, new { op = "set", field = SharedField, value = name }),
+                < 80 when deletable >= 0 => (OpKind.Delete, mine[deletable].Field, new { op = "del", field = mine[deletable].Field }),
+                _ => (OpKind.Set, name, new { op = "set", field = name, value = name }),
+            };
+            if (op.Kind == OpKind.Delete)
+            {
+                mine.RemoveAt(deletable);
+            }
+
+            var start = DateTime.UtcNow;
+            var (outcome, status) = await SendAsync(proxy, user, op.Op);
+            var end = DateTime.UtcNow;
+            History.Add(new Operation(client, seq, user, op.Kind, op.Name, name, start, end, outcome, status));
+            if (op.Kind == OpKind.Set && outcome == Outcome.Ok)
+            {
+                mine.Add((user, name, end));
+            }
+        }
+    }
+
+    private bool TakePush(string user)
+    {
+        lock (_pushes)
+        {
+            var count = _pushes.GetValueOrDefault(user);
+            if (count >= MaxPushesPerUser)
+            {
+                return false;
+            }
+
+            _pushes[user] = count + 1;
+            return true;
+        }
+    }
+
+    private static async Task<(Outcome, int)> SendAsync(Service proxy, string user, object op)
+    {
+        using var timeout = new CancellationTokenSource(RequestTimeout);
+        try
+        {
+            using var response = await proxy.Http.PostAsJsonAsync($"/v1/users/{user}/updates", new { ops = new[] { op } }, timeout.Token);
+            var status = (int)response.StatusCode;
+            return (status switch
+            {
+                >= 200 and < 300 => Outcome.Ok,
+                >= 400 and < 500 => Outcome.Failed,
+                _ => Outcome.Unknown,
+            }, status);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException)
+        {
+            return (Outcome.Unknown, 0);
+        }
+    }
+}
