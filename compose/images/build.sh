@@ -104,9 +104,10 @@ if want base; then
   cp -a "$runtime" "$root/usr/share/dotnet/shared/Microsoft.NETCore.App/"
   cp -a "$aspnet" "$root/usr/share/dotnet/shared/Microsoft.AspNetCore.App/"
   cp -a "$fxr" "$root/usr/share/dotnet/host/fxr/"
-  # Network fault tools for the chaos tests (iptables random loss, tbf caps; no netem here).
+  # Network fault tools for the chaos tests (iptables random loss, tbf caps; no netem here);
+  # bash for the compose health checks (its /dev/tcp is the HTTP probe: the image has no curl).
   tools=()
-  for tool in /bin/sh /usr/sbin/xtables-nft-multi /usr/sbin/tc /usr/sbin/ip; do
+  for tool in /bin/sh /bin/bash /usr/sbin/xtables-nft-multi /usr/sbin/tc /usr/sbin/ip; do
     [ -x "$tool" ] && tools+=("$tool") || say "warning: $tool is missing on this host; the base image goes without it"
   done
   natives=("$dotnet_root/dotnet" "$runtime"/*.so "$aspnet"/*.so "$fxr"/*.so "${tools[@]}")
