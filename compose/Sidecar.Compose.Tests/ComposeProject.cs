@@ -41,15 +41,16 @@ internal sealed class ComposeProject
 
     public Task<string> UpAsync(TimeSpan timeout) => ComposeAsync(["up", "-d"], timeout);
 
-    public Task<string> DownAsync(TimeSpan timeout) => ComposeAsync(["down", "-v", "--remove-orphans", "-t", "5"], timeout);
+    public Task<string> DownAsync(TimeSpan timeout) => ComposeAsync(["down", "-v", "--remove-orphans", "-t", "3"], timeout);
 
     public Task<string> LogsAsync(TimeSpan timeout) => ComposeAsync(["logs", "--no-color", "--tail", "40"], timeout);
 
     /// <summary>The URL on 127.0.0.1 of a service's published port 8080.</summary>
     public async Task<Uri> UrlAsync(string service, TimeSpan timeout)
     {
-        // The output may hold docker-compose's warnings (stderr) before the binding.
-        var binding = Lines(await ComposeAsync(["port", service, "8080"], timeout)).LastOrDefault() ?? "";
+        // docker itself, not docker-compose: a Python start per question costs seconds on a busy machine.
+        var id = Lines(await RunAsync("docker", ["ps", "-q", "--filter", ProjectLabel, "--filter", $"label=com.docker.compose.service={service}"], timeout)).Single();
+        var binding = Lines(await RunAsync("docker", ["port", id, "8080"], timeout)).FirstOrDefault() ?? "";
         return binding.StartsWith("127.0.0.1:", StringComparison.Ordinal)
             ? new Uri($"http://{binding}/")
             : throw new InvalidOperationException($"{service}'s port 8080 is published at '{binding}', not on 127.0.0.1");
@@ -58,7 +59,7 @@ internal sealed class ComposeProject
     /// <summary>Each container of the project: name, state, exit code, health ("" without a health check).</summary>
     public async Task<IReadOnlyList<ContainerState>> ContainersAsync(TimeSpan timeout)
     {
-        var ids = Lines(await ComposeAsync(["ps", "-q"], timeout)).Where(l => l.Length == 64 && l.All(char.IsAsciiHexDigitLower)).ToArray();
+        var ids = Lines(await RunAsync("docker", ["ps", "-aq", "--filter", ProjectLabel], timeout));
         if (ids.Length == 0)
         {
             return [];
@@ -68,6 +69,9 @@ internal sealed class ComposeProject
             ["inspect", "--format", "{{.Name}}|{{.State.Status}}|{{.State.ExitCode}}|{{if .State.Health}}{{.State.Health.Status}}{{end}}", .. ids], timeout);
         return [.. Lines(lines).Where(l => l.StartsWith('/')).Select(ContainerState.Parse)];
     }
+
+    /// <summary>docker-compose labels every container with its project.</summary>
+    private string ProjectLabel => $"label=com.docker.compose.project={Name}";
 
     private static string[] Lines(string output) => output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
