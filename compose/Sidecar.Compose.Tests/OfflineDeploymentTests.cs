@@ -16,7 +16,7 @@ namespace Sidecar.Compose.Tests;
 public sealed class OfflineDeploymentTests
 {
     private static readonly TimeSpan UpTimeout = TimeSpan.FromSeconds(240);
-    private static readonly TimeSpan HealthyTimeout = TimeSpan.FromSeconds(240);
+    private static readonly TimeSpan HealthyTimeout = TimeSpan.FromSeconds(300);
     private static readonly TimeSpan ReplicatedTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(30);
 
