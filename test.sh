@@ -42,6 +42,22 @@ if ! tools/docker/ensure-docker.sh >/dev/null; then
   docker_problem="no Docker engine (tools/docker/ensure-docker.sh failed, see above)"
 fi
 
+# The compose suite drives Debian's docker-compose: find it or install it.
+compose_problem=""
+if [ -z "$docker_problem" ] && ! tools/docker/ensure-compose.sh >/dev/null; then
+  compose_problem="no docker-compose (tools/docker/ensure-compose.sh failed, see above)"
+fi
+
+sweep_compose() {
+  # Containers, networks and volumes of compose test projects (sidecar-compose-<id>) left behind.
+  [ -z "$docker_problem" ] || return 0
+  local project='{{.Label "com.docker.compose.project"}}'
+  leftovers() { awk '$1 ~ /^sidecar-compose-/ { print $2 }'; }
+  docker ps -a --filter label=com.docker.compose.project --format "$project {{.ID}}" 2>/dev/null | leftovers | xargs -r docker rm -f >/dev/null 2>&1 || true
+  docker network ls --filter label=com.docker.compose.project --format "$project {{.ID}}" 2>/dev/null | leftovers | xargs -r docker network rm >/dev/null 2>&1 || true
+  docker volume ls --filter label=com.docker.compose.project --format "$project {{.Name}}" 2>/dev/null | leftovers | xargs -r docker volume rm -f >/dev/null 2>&1 || true
+}
+
 # Every chaos container and network carries the label sidecar.chaos.session=<this run> (Ryuk is
 # off): what a crashed test host leaves behind is removed after the suites, and what an earlier
 # ./test.sh left (its session is kept in .tools/chaos-session) before them. Other sessions'
@@ -55,6 +71,7 @@ mkdir -p .tools
 [ -f .tools/chaos-session ] && sweep_chaos "$(cat .tools/chaos-session)"
 export SIDECAR_CHAOS_SESSION="test-sh-$(date +%s)-$$"
 echo "$SIDECAR_CHAOS_SESSION" >.tools/chaos-session
+sweep_compose
 
 echo "== build ($configuration)"
 if ! dotnet build Sidecar.sln -c "$configuration" -nologo -clp:ErrorsOnly; then
@@ -81,6 +98,12 @@ for suite in "${suites[@]}"; do
     unrun=$((unrun + 1))
     continue
   fi
+  if [ "$name" = "Sidecar.Compose.Tests" ] && [ -n "$docker_problem$compose_problem" ]; then
+    echo "$name: not run: ${docker_problem:-$compose_problem}"
+    status=1
+    unrun=$((unrun + 1))
+    continue
+  fi
   if ! dotnet test "$suite" -c "$configuration" --no-build -nologo \
       --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=normal" \
       --results-directory "$results" 2>&1 | grep -vE '^\s*$'; then
@@ -93,6 +116,7 @@ for suite in "${suites[@]}"; do
 done
 
 sweep_chaos "$SIDECAR_CHAOS_SESSION"
+sweep_compose
 [ -f "$SIDECAR_CHAOS_RESULTS" ] && cat "$SIDECAR_CHAOS_RESULTS"
 for artefact in "$results"/*.png; do
   [ -f "$artefact" ] && echo "screenshot: $artefact"

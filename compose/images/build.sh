@@ -104,13 +104,14 @@ if want base; then
   cp -a "$runtime" "$root/usr/share/dotnet/shared/Microsoft.NETCore.App/"
   cp -a "$aspnet" "$root/usr/share/dotnet/shared/Microsoft.AspNetCore.App/"
   cp -a "$fxr" "$root/usr/share/dotnet/host/fxr/"
-  # Network fault tools for the chaos tests (iptables random loss, tbf caps; no netem here).
+  # Network fault tools for the chaos tests (iptables random loss, tbf caps; no netem here);
+  # bash for the compose health checks (its /dev/tcp is the HTTP probe: the image has no curl).
   if { [ ! -x /usr/sbin/tc ] || [ ! -x /usr/sbin/xtables-nft-multi ]; } && [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
     say "installing Debian's iproute2 and iptables for the base image"
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends iproute2 iptables >&2 || say "warning: could not install iproute2/iptables"
   fi
   tools=()
-  for tool in /bin/sh /usr/sbin/xtables-nft-multi /usr/sbin/tc /usr/sbin/ip; do
+  for tool in /bin/sh /bin/bash /usr/sbin/xtables-nft-multi /usr/sbin/tc /usr/sbin/ip; do
     [ -x "$tool" ] && tools+=("$tool") || say "warning: $tool is missing on this host; the base image goes without it"
   done
   natives=("$dotnet_root/dotnet" "$runtime"/*.so "$aspnet"/*.so "$fxr"/*.so "${tools[@]}")
