@@ -72,13 +72,15 @@ internal sealed class Deployment : IAsyncDisposable
 
     private async Task StartServicesAsync(int consulServers, int nodesPerDatacenter)
     {
+        var wanSubnet = (await _run.Docker.Networks.InspectNetworkAsync(Wan.Name)).IPAM.Config.First().Subnet;
+
         // Consul and Kafka first: nodes, proxies and replicators need them.
         foreach (var dc in Datacenters)
         {
             var other = Other(dc);
             for (var i = 1; i <= consulServers; i++)
             {
-                dc.Consul.Add(ServiceBuilder.Create(_run, ConsulAlias(dc, i, consulServers), dc.Name, "consul", Wan, ConsulCommand(dc, other, i, consulServers)));
+                dc.Consul.Add(ServiceBuilder.Create(_run, ConsulAlias(dc, i, consulServers), dc.Name, "consul", Wan, ConsulCommand(dc, other, i, consulServers, wanSubnet)));
             }
 
             dc.Kafka = ServiceBuilder.Create(_run, $"kafka-{dc.Short}", dc.Name, "kafka", dc.Network,
@@ -157,10 +159,13 @@ internal sealed class Deployment : IAsyncDisposable
 
     private static string ConsulAlias(Datacenter dc, int i, int servers) => servers == 1 ? $"consul-{dc.Short}" : $"consul-{dc.Short}{i}";
 
-    private static string[] ConsulCommand(Datacenter dc, Datacenter other, int i, int servers)
+    private static string[] ConsulCommand(Datacenter dc, Datacenter other, int i, int servers, string wanSubnet)
     {
+        // Bound to the server's address on the wan by subnet, not by interface name: Docker does
+        // not keep the order of a container's interfaces across a restart, and a server that came
+        // back on its other network's address is a stranger to its peers' raft configuration.
         List<string> args = ["agent", "-datacenter", dc.Name, "-node", ConsulAlias(dc, i, servers), "-client", "0.0.0.0",
-            "-bind", "{{ GetInterfaceIP \"eth0\" }}", "-http-port", "8080", "-retry-join-wan", ConsulAlias(other, 1, servers),
+            "-bind", $"{{{{ GetAllInterfaces | include \"network\" \"{wanSubnet}\" | attr \"address\" }}}}", "-http-port", "8080", "-retry-join-wan", ConsulAlias(other, 1, servers),
             "-retry-interval-wan", "1s", "-hcl", "disable_update_check = true"];
         if (servers == 1)
         {
