@@ -6,22 +6,33 @@ namespace Sidecar.Bench;
 
 /// <summary>
 /// The comparison for the replicator's throughput: the simplest consume+produce loop written
-/// with the same client and the same producer settings (idempotent, acks=all, lz4, linger 2 ms),
-/// same partition, headers copied; no checkpoints, no origin headers, no backpressure.
+/// with the same client and the replicator's producer settings (idempotent, acks=all, lz4,
+/// linger 2 ms), same partition, headers copied; no checkpoints, no origin headers, no
+/// backpressure. Its delivery reports run on the client's own poll thread, as they do by default.
 /// </summary>
 internal static class PlainMirror
 {
     /// <summary>Copies <paramref name="records"/> records and returns the seconds from the first acknowledgement to the last.</summary>
-    public static double Copy(string sourceBootstrap, string topic, int partitions, string targetBootstrap, string targetTopic, int records)
+    /// <param name="replicatorFetch">
+    /// False: the consumer keeps the client's defaults, as a plain loop would. True: it gets the
+    /// replicator's fetch settings too (a 16 MB fetch-ahead bound, 10 ms fetch wait and backoff).
+    /// </param>
+    public static double Copy(string sourceBootstrap, string topic, int partitions, string targetBootstrap, string targetTopic, int records, bool replicatorFetch)
     {
-        using var consumer = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig
+        var consumerConfig = new ConsumerConfig
         {
             BootstrapServers = sourceBootstrap,
             GroupId = "plain-mirror-" + Guid.NewGuid().ToString("n"),
             EnableAutoCommit = false,
-            FetchWaitMaxMs = 10,
-            QueuedMaxMessagesKbytes = 16 * 1024,
-        }).Build();
+        };
+        if (replicatorFetch)
+        {
+            consumerConfig.FetchWaitMaxMs = 10;
+            consumerConfig.QueuedMaxMessagesKbytes = 16 * 1024;
+            consumerConfig.FetchQueueBackoffMs = 10;
+        }
+
+        using var consumer = new ConsumerBuilder<byte[], byte[]>(consumerConfig).Build();
         consumer.Assign(Enumerable.Range(0, partitions).Select(p => new TopicPartitionOffset(topic, p, Offset.Beginning)));
         var config = TestKafka.ProducerConfig(targetBootstrap, lingerMs: 2);
         config.QueueBufferingMaxMessages = 100_000;

@@ -18,6 +18,15 @@ namespace Sidecar.Replicator.Mirroring;
 internal sealed class MirrorService : BackgroundService
 {
     private static readonly TimeSpan PollTimeout = TimeSpan.FromMilliseconds(100);
+
+    // While records await acknowledgement the loop must come back soon to serve their delivery
+    // reports, which it does itself (see KafkaClients.TargetProducer).
+    private static readonly TimeSpan InFlightPollTimeout = TimeSpan.FromMilliseconds(5);
+
+    // Delivery reports are served after this many records or milliseconds, and whenever the
+    // source has none: often enough that the latency histogram hardly sees the wait.
+    private const int RecordsPerDeliveryPoll = 64;
+    private const long MillisecondsPerDeliveryPoll = 5;
     private static readonly byte[] HeartbeatKey = "__heartbeat"u8.ToArray();
 
     private readonly ReplicatorOptions _options;
@@ -31,6 +40,12 @@ internal sealed class MirrorService : BackgroundService
     private PartitionProgress? _last; // the consume loop's last partition: records come in runs of one partition
     private IProducer<byte[], byte[]> _producer = null!;
     private volatile bool _resync;
+    private int _inFlight; // produced, not yet reported; only the consume loop's thread touches it
+    private int _sinceDeliveryPoll;
+    private long _lastDeliveryPoll;
+    private bool _clockStale = true; // the clock is read once per batch of delivery reports
+    private long _reportTicks;
+    private long _reportUnixMs;
 
     public MirrorService(IOptions<ReplicatorOptions> options, MirrorState state, ReplicatorMetrics metrics, ILogger<MirrorService> logger)
     {
@@ -77,7 +92,7 @@ internal sealed class MirrorService : BackgroundService
         _logger.LogInformation("Mirroring {Topics} from {Source} to {Target} as {Remote}", string.Join(",", _options.Topics),
             _options.Source, _options.Target, string.Join(",", _options.Topics.Select(t => RemoteTopics.Name(_options.Source, t))));
 
-        var nextHeartbeat = Stopwatch.GetTimestamp();
+        var nextHeartbeat = Environment.TickCount64;
         var nextCommit = nextHeartbeat;
         try
         {
@@ -89,19 +104,25 @@ internal sealed class MirrorService : BackgroundService
                 }
 
                 StartPending(consumer, remoteTopics, sourceAdmin, checkpoints, sourceProbe, stop);
-                ConsumeOne(consumer, stop);
+                var consumed = ConsumeOne(consumer, stop);
 
-                var now = Stopwatch.GetTimestamp();
+                // The coarse clock: a precise one per record costs more than it is worth here.
+                var now = Environment.TickCount64;
+                if (!consumed || ++_sinceDeliveryPoll >= RecordsPerDeliveryPoll || now - _lastDeliveryPoll >= MillisecondsPerDeliveryPoll)
+                {
+                    ServeDeliveries(TimeSpan.Zero);
+                }
+
                 if (now >= nextHeartbeat)
                 {
                     Heartbeat(heartbeats, consumer);
-                    nextHeartbeat = now + Ticks(_options.HeartbeatInterval);
+                    nextHeartbeat = now + (long)_options.HeartbeatInterval.TotalMilliseconds;
                 }
 
                 if (now >= nextCommit)
                 {
                     CommitProgress(consumer);
-                    nextCommit = now + Ticks(TimeSpan.FromSeconds(5));
+                    nextCommit = now + 5_000;
                 }
             }
         }
@@ -111,7 +132,7 @@ internal sealed class MirrorService : BackgroundService
         finally
         {
             // The final checkpoint is the target acknowledging everything produced.
-            var left = _producer.Flush(TimeSpan.FromSeconds(10));
+            var left = Flush(TimeSpan.FromSeconds(10));
             if (left > 0)
             {
                 _logger.LogWarning("{Count} records were not acknowledged at shutdown; they are mirrored again on restart", left);
@@ -124,12 +145,13 @@ internal sealed class MirrorService : BackgroundService
         }
     }
 
-    private void ConsumeOne(IConsumer<byte[], byte[]> consumer, CancellationToken stop)
+    /// <returns>Whether the source had a record.</returns>
+    private bool ConsumeOne(IConsumer<byte[], byte[]> consumer, CancellationToken stop)
     {
         ConsumeResult<byte[], byte[]>? record;
         try
         {
-            record = consumer.Consume(PollTimeout);
+            record = consumer.Consume(_inFlight > 0 ? InFlightPollTimeout : PollTimeout);
         }
         catch (ConsumeException e) when (e.Error.Code is ErrorCode.OffsetOutOfRange or ErrorCode.Local_AutoOffsetReset)
         {
@@ -145,18 +167,18 @@ internal sealed class MirrorService : BackgroundService
                 }
             }
 
-            return;
+            return false;
         }
 
         if (record is null)
         {
-            return;
+            return false;
         }
 
         var progress = ProgressOf(record);
         if (progress is null || progress.Gap is not null || IsPending(progress.Source))
         {
-            return;
+            return true;
         }
 
         // The source's end (for the lag gauge) is refreshed with the heartbeats, not per record.
@@ -167,7 +189,7 @@ internal sealed class MirrorService : BackgroundService
             // written elsewhere first (or forged to look so). Mirroring it could make a loop;
             // the nodes of the source dead-letter it for the same reason.
             _metrics.LoopsRefused.Add(1);
-            return;
+            return true;
         }
 
         var offset = record.Offset.Value;
@@ -197,6 +219,7 @@ internal sealed class MirrorService : BackgroundService
         var originMs = record.Message.Timestamp.UnixTimestampMs;
         var size = (record.Message.Key?.Length ?? 0) + (record.Message.Value?.Length ?? 0);
         Produce(progress.Remote, message, report => Delivered(progress, offset, originMs, size, report), stop);
+        return true;
     }
 
     /// <summary>Backpressure: when MaxInFlight records are unacknowledged, wait instead of buffering more.</summary>
@@ -207,18 +230,44 @@ internal sealed class MirrorService : BackgroundService
             try
             {
                 _producer.Produce(remote, message, delivered);
+                _inFlight++;
                 return;
             }
             catch (ProduceException<byte[], byte[]> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
             {
-                stop.WaitHandle.WaitOne(5);
+                // Waiting here is serving reports: nobody else does (see KafkaClients.TargetProducer).
+                ServeDeliveries(TimeSpan.FromMilliseconds(5));
                 stop.ThrowIfCancellationRequested();
             }
         }
     }
 
+    /// <summary>Runs the delivery reports that have arrived, on this thread.</summary>
+    private void ServeDeliveries(TimeSpan timeout)
+    {
+        _sinceDeliveryPoll = 0;
+        _lastDeliveryPoll = Environment.TickCount64;
+        _clockStale = true;
+        _producer.Poll(timeout);
+    }
+
+    /// <summary>Waits for every record produced to be acknowledged (or fail), serving their reports.</summary>
+    private int Flush(TimeSpan timeout)
+    {
+        _clockStale = true;
+        return _producer.Flush(timeout);
+    }
+
     private void Delivered(PartitionProgress progress, long offset, long originMs, int size, DeliveryReport<byte[], byte[]> report)
     {
+        _inFlight--;
+        if (_clockStale)
+        {
+            _clockStale = false;
+            _reportTicks = Stopwatch.GetTimestamp();
+            _reportUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        }
+
         if (report.Error.IsError)
         {
             if (!_resync)
@@ -230,9 +279,9 @@ internal sealed class MirrorService : BackgroundService
             return;
         }
 
-        progress.Acked(offset);
+        progress.Acked(offset, _reportTicks);
         _state.Mirrored(size);
-        _metrics.Latency.Record(Math.Max(0, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - originMs) / 1000.0);
+        _metrics.Latency.Record(Math.Max(0, _reportUnixMs - originMs) / 1000.0);
     }
 
     /// <summary>Reads each newly assigned partition's checkpoint from the target and seeks there.</summary>
@@ -329,7 +378,7 @@ internal sealed class MirrorService : BackgroundService
         {
             // Let what was produced for them be acknowledged before another instance reads the
             // checkpoint, so it resends as little as possible.
-            _producer.Flush(TimeSpan.FromSeconds(10));
+            Flush(TimeSpan.FromSeconds(10));
         }
 
         lock (_pending)
@@ -354,8 +403,9 @@ internal sealed class MirrorService : BackgroundService
     {
         _resync = false;
         _metrics.Resyncs.Add(1);
-        _producer.Flush(TimeSpan.FromSeconds(10));
+        Flush(TimeSpan.FromSeconds(10));
         _producer.Dispose();
+        _inFlight = 0;
         _producer = CreateProducer();
         lock (_pending)
         {
@@ -438,6 +488,4 @@ internal sealed class MirrorService : BackgroundService
             .SetErrorHandler((_, e) => _logger.LogWarning("Target producer: {Reason}", e.Reason))
             .SetLogHandler(KafkaLog.To<IProducer<byte[], byte[]>>(_logger))
             .Build();
-
-    private static long Ticks(TimeSpan span) => (long)(span.TotalSeconds * Stopwatch.Frequency);
 }

@@ -5,7 +5,7 @@ using Sidecar.Common.Kafka;
 namespace Sidecar.Replicator.Mirroring;
 
 /// <summary>What one instance knows of a source partition it mirrors. Written by the consume loop
-/// and by delivery reports (the producer's thread), hence the atomics.</summary>
+/// (which also serves the delivery reports) and read by health checks and metrics, hence the atomics.</summary>
 internal sealed class PartitionProgress
 {
     private readonly byte[] _origin;
@@ -33,7 +33,9 @@ internal sealed class PartitionProgress
 
     public TimeSpan SinceLastAck => Stopwatch.GetElapsedTime(Interlocked.Read(ref _lastAckAt));
 
-    public void Acked(long sourceOffset)
+    /// <param name="sourceOffset">The acknowledged record's source offset.</param>
+    /// <param name="now">A <see cref="Stopwatch"/> timestamp: read once for a batch of reports, not per record.</param>
+    public void Acked(long sourceOffset, long now)
     {
         long current;
         do
@@ -46,7 +48,7 @@ internal sealed class PartitionProgress
         }
         while (Interlocked.CompareExchange(ref _lastAcked, sourceOffset, current) != current);
 
-        Interlocked.Exchange(ref _lastAckAt, Stopwatch.GetTimestamp());
+        Interlocked.Exchange(ref _lastAckAt, now);
     }
 
     /// <summary>
