@@ -51,6 +51,29 @@ public sealed class BatchApplierTests : IDisposable
         }
     }
 
+    [Fact]
+    public void Applying_over_a_cached_state_writes_and_caches_the_merged_state_and_leaves_the_old_entry_as_it_was()
+    {
+        var version = StoreVersion.Open("v", _dir.Sub("v"), new StoreOptions(), _cache);
+        try
+        {
+            _applier.Apply(version, [Mirrored("dc-b.updates", 0, 0, origin: 1, Envelopes.Incr("n", 5))]);
+            var read = version.Cache.AddIfUnchanged("u", UserStore.Read(version.Db, "u")!, version.Cache.Stamp("u"));
+            Assert.Same(read, version.Cache.Get("u"));
+
+            _applier.Apply(version, [Mirrored("dc-b.updates", 0, 1, origin: 2, Envelopes.Incr("n", 3))]);
+
+            Assert.Equal(5, UserView.Value(read.State.Counters.Single()));                         // a reader's entry is not changed
+            Assert.Equal(8, UserView.Value(version.Cache.Get("u")!.State.Counters.Single()));       // the cache has the new state
+            Assert.Equal(8, UserView.Value(UserStore.Read(version.Db, "u")!.Counters.Single()));    // and so has the store
+            Assert.Equal(version.Cache.Get("u")!.State, UserStore.Read(version.Db, "u"));
+        }
+        finally
+        {
+            version.Release();
+        }
+    }
+
     public void Dispose()
     {
         GC.KeepAlive(_cache);

@@ -1,7 +1,9 @@
+using System.Buffers;
 using System.Text.Json;
 using Sidecar.Node.Ingest;
 using Sidecar.Node.Merge;
 using Sidecar.Node.Storage;
+using Sidecar.Store.State;
 
 namespace Sidecar.Node.Api;
 
@@ -21,20 +23,21 @@ internal static class ReadEndpoints
             return Problems.BadRequest(error);
         }
 
+        byte[] body;
         using (var lease = store.Acquire())
         {
-            var state = UserStore.Read(lease.Version.Db, userId);
-            if (state is null || !UserView.Exists(state))
+            var user = Read(lease.Version, userId);
+            if (user is null || !UserView.Exists(user.State))
             {
                 return Problems.UserNotFound(userId);
             }
 
-            response.ContentType = "application/json; charset=utf-8";
-            using var json = new Utf8JsonWriter(response.BodyWriter);
-            UserJsonWriter.Write(json, userId, state, lease.Version.Id);
+            body = user.Json ??= Render(userId, user.State, lease.Version.Id);
         }
 
-        await response.BodyWriter.FlushAsync();
+        response.ContentType = "application/json; charset=utf-8";
+        response.ContentLength = body.Length;
+        await response.Body.WriteAsync(body);
         return Results.Empty;
     }
 
@@ -47,7 +50,7 @@ internal static class ReadEndpoints
 
         using (var lease = store.Acquire())
         {
-            var entry = UserStore.Read(lease.Version.Db, userId)?.Fields.FirstOrDefault(f => f.Name == field);
+            var entry = Read(lease.Version, userId)?.State.Fields.FirstOrDefault(f => f.Name == field);
             if (entry is null || entry.Tombstone)
             {
                 return Problems.FieldNotFound(userId, field);
@@ -66,5 +69,28 @@ internal static class ReadEndpoints
 
         await response.BodyWriter.FlushAsync();
         return Results.Empty;
+    }
+
+    /// <summary>The user's state through the version's cache; null when the store has none.</summary>
+    private static CachedUser? Read(StoreVersion version, string userId)
+    {
+        if (version.Cache.Get(userId) is { } cached)
+        {
+            return cached;
+        }
+
+        var stamp = version.Cache.Stamp(userId);
+        return UserStore.Read(version.Db, userId) is { } state ? version.Cache.AddIfUnchanged(userId, state, stamp) : null;
+    }
+
+    private static byte[] Render(string userId, UserState state, string version)
+    {
+        var buffer = new ArrayBufferWriter<byte>(1024);
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            UserJsonWriter.Write(json, userId, state, version);
+        }
+
+        return buffer.WrittenSpan.ToArray();
     }
 }

@@ -75,7 +75,7 @@ internal sealed class BatchApplier
 
             if (!users.TryGetValue(envelope.UserId, out var user))
             {
-                user = new PendingUser(StoreKeys.User(envelope.UserId));
+                user = new PendingUser(envelope.UserId, StoreKeys.User(envelope.UserId));
                 users[envelope.UserId] = user;
             }
 
@@ -94,13 +94,13 @@ internal sealed class BatchApplier
         // (streaming) on this thread, so that it does not take pool threads from request serving.
         if (users.Count >= ParallelFrom)
         {
-            Parallel.ForEach(users.Values, ParallelOptions, user => Merge(db, user));
+            Parallel.ForEach(users.Values, ParallelOptions, user => Merge(version, user));
         }
         else
         {
             foreach (var user in users.Values)
             {
-                Merge(db, user);
+                Merge(version, user);
             }
         }
 
@@ -121,17 +121,25 @@ internal sealed class BatchApplier
         }
 
         db.Write(batch, _writeOptions);
+        foreach (var user in users.Values)
+        {
+            version.Cache.Publish(user.UserId, user.State!);
+        }
+
         return new BatchResult(applied, duplicates, positions, _fresh);
     }
 
-    private void Merge(RocksDb db, PendingUser user)
+    private void Merge(StoreVersion version, PendingUser user)
     {
-        var state = UserStore.Read(db, user.Key) ?? new UserState();
+        // A cached state equals the stored one (UserCache); copying it is much cheaper than
+        // reading and parsing, and the copy shares its strings and byte strings, which never change.
+        var state = version.Cache.Get(user.UserId)?.State.Clone() ?? UserStore.Read(version.Db, user.Key) ?? new UserState();
         foreach (var (envelope, origin) in user.Updates)
         {
             UpdateApplier.Apply(state, envelope, origin, _listCap);
         }
 
+        user.State = state;
         user.Encoded = state.ToByteArray();
     }
 
@@ -139,9 +147,13 @@ internal sealed class BatchApplier
 
     private static readonly ParallelOptions ParallelOptions = new() { MaxDegreeOfParallelism = Environment.ProcessorCount };
 
-    private sealed class PendingUser(byte[] key)
+    private sealed class PendingUser(string userId, byte[] key)
     {
+        public string UserId { get; } = userId;
+
         public byte[] Key { get; } = key;
+
+        public UserState? State { get; set; }
 
         public List<(UpdateEnvelope Envelope, Sidecar.Common.Kafka.OriginPosition Origin)> Updates { get; } = [];
 

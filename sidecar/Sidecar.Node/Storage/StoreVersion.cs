@@ -13,11 +13,12 @@ internal sealed class StoreVersion
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _references = 1;
 
-    private StoreVersion(string id, string path, RocksDb db)
+    private StoreVersion(string id, string path, RocksDb db, int cacheEntries)
     {
         Id = id;
         Path = path;
         Db = db;
+        Cache = new UserCache(cacheEntries);
     }
 
     public string Id { get; }
@@ -25,6 +26,9 @@ internal sealed class StoreVersion
     public string Path { get; }
 
     public RocksDb Db { get; }
+
+    /// <summary>Parsed and rendered states of this version's recently read users.</summary>
+    public UserCache Cache { get; }
 
     /// <summary>True once the last reference is released and the database is closed: only then may its directory go.</summary>
     public bool IsClosed => _closed.Task.IsCompleted;
@@ -40,7 +44,7 @@ internal sealed class StoreVersion
             .SetWriteBufferSize((ulong)options.WriteBufferMb << 20)
             .SetCompression(Compression.Lz4)
             .SetBlockBasedTableFactory(table);
-        return new StoreVersion(id, path, RocksDb.Open(db, path));
+        return new StoreVersion(id, path, RocksDb.Open(db, path), options.StateCacheEntries);
     }
 
     /// <summary>Takes a reader's reference; false once the version has closed.</summary>
