@@ -81,7 +81,7 @@ internal static class NodeServices
         services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService("sidecar-node"))
             .WithMetrics(metrics => metrics
-                .AddMeter(NodeMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
+                .AddMeter(NodeMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Runtime")
                 // Requests are served in microseconds: the default buckets start at 5 ms.
                 .AddView("http.server.request.duration", new ExplicitBucketHistogramConfiguration { Boundaries = LatencyBuckets })
                 .AddView("sidecar.ingest.batch.duration", new ExplicitBucketHistogramConfiguration { Boundaries = LatencyBuckets })

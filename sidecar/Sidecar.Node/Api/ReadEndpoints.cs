@@ -1,9 +1,7 @@
-using System.Buffers;
 using System.Text.Json;
 using Sidecar.Node.Ingest;
 using Sidecar.Node.Merge;
 using Sidecar.Node.Storage;
-using Sidecar.Store.State;
 
 namespace Sidecar.Node.Api;
 
@@ -26,13 +24,23 @@ internal static class ReadEndpoints
         byte[] body;
         using (var lease = store.Acquire())
         {
-            var user = Read(lease.Version, userId);
-            if (user is null || !UserView.Exists(user.State))
+            var version = lease.Version;
+            if (version.Cache.Get(userId) is { } cached)
             {
-                return Problems.UserNotFound(userId);
+                body = cached;
             }
+            else
+            {
+                var stamp = version.Cache.Stamp(userId);
+                var state = UserStore.Read(version.Db, userId);
+                if (state is null || !UserView.Exists(state))
+                {
+                    return Problems.UserNotFound(userId);
+                }
 
-            body = user.Json ??= Render(userId, user.State, lease.Version.Id);
+                body = UserJsonWriter.Render(userId, state, version.Id);
+                version.Cache.AddIfUnchanged(userId, body, stamp);
+            }
         }
 
         response.ContentType = "application/json; charset=utf-8";
@@ -50,7 +58,7 @@ internal static class ReadEndpoints
 
         using (var lease = store.Acquire())
         {
-            var entry = Read(lease.Version, userId)?.State.Fields.FirstOrDefault(f => f.Name == field);
+            var entry = UserStore.Read(lease.Version.Db, userId)?.Fields.FirstOrDefault(f => f.Name == field);
             if (entry is null || entry.Tombstone)
             {
                 return Problems.FieldNotFound(userId, field);
@@ -69,28 +77,5 @@ internal static class ReadEndpoints
 
         await response.BodyWriter.FlushAsync();
         return Results.Empty;
-    }
-
-    /// <summary>The user's state through the version's cache; null when the store has none.</summary>
-    private static CachedUser? Read(StoreVersion version, string userId)
-    {
-        if (version.Cache.Get(userId) is { } cached)
-        {
-            return cached;
-        }
-
-        var stamp = version.Cache.Stamp(userId);
-        return UserStore.Read(version.Db, userId) is { } state ? version.Cache.AddIfUnchanged(userId, state, stamp) : null;
-    }
-
-    private static byte[] Render(string userId, UserState state, string version)
-    {
-        var buffer = new ArrayBufferWriter<byte>(1024);
-        using (var json = new Utf8JsonWriter(buffer))
-        {
-            UserJsonWriter.Write(json, userId, state, version);
-        }
-
-        return buffer.WrittenSpan.ToArray();
     }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using Sidecar.Node.Merge;
 using Sidecar.Store.State;
@@ -10,6 +11,17 @@ namespace Sidecar.Node.Api;
 /// </summary>
 internal static class UserJsonWriter
 {
+    public static byte[] Render(string userId, UserState state, string version)
+    {
+        var buffer = new ArrayBufferWriter<byte>(1024);
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            Write(json, userId, state, version);
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
     public static void Write(Utf8JsonWriter json, string userId, UserState state, string version)
     {
         json.WriteStartObject();

@@ -20,10 +20,10 @@ public sealed class StoreOptions
     [Range(1, 10_000)]
     public int ListCap { get; set; } = 100;
 
-    /// <summary>Users whose parsed state (and rendered JSON) are kept per version for reads and
-    /// for the applier; 0 turns the cache off. About 4 KB each for a 1 KB document.</summary>
+    /// <summary>Users whose rendered JSON is kept per version for reads (the document's size
+    /// each); 0 turns the cache off.</summary>
     [Range(0, 10_000_000)]
-    public int StateCacheEntries { get; set; } = 20_000;
+    public int ReadCacheEntries { get; set; } = 100_000;
 
     /// <summary>fsync the write-ahead log on every batch (survives power loss, not only process death).</summary>
     public bool SyncWrites { get; set; }

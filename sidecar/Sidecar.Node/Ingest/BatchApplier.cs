@@ -3,6 +3,7 @@ using RocksDbSharp;
 using Google.Protobuf;
 using Sidecar.Common.Clocks;
 using Sidecar.Common.Envelope;
+using Sidecar.Node.Api;
 using Sidecar.Node.Merge;
 using Sidecar.Store.State;
 using Sidecar.Node.Storage;
@@ -123,7 +124,11 @@ internal sealed class BatchApplier
         db.Write(batch, _writeOptions);
         foreach (var user in users.Values)
         {
-            version.Cache.Publish(user.UserId, user.State!);
+            // Rendering here only users that readers have cached: they are likely read again soon.
+            var fresh = version.Cache.Contains(user.UserId) && UserView.Exists(user.State!)
+                ? UserJsonWriter.Render(user.UserId, user.State!, version.Id)
+                : null;
+            version.Cache.Written(user.UserId, fresh);
         }
 
         return new BatchResult(applied, duplicates, positions, _fresh);
@@ -131,9 +136,7 @@ internal sealed class BatchApplier
 
     private void Merge(StoreVersion version, PendingUser user)
     {
-        // A cached state equals the stored one (UserCache); copying it is much cheaper than
-        // reading and parsing, and the copy shares its strings and byte strings, which never change.
-        var state = version.Cache.Get(user.UserId)?.State.Clone() ?? UserStore.Read(version.Db, user.Key) ?? new UserState();
+        var state = UserStore.Read(version.Db, user.Key) ?? new UserState();
         foreach (var (envelope, origin) in user.Updates)
         {
             UpdateApplier.Apply(state, envelope, origin, _listCap);

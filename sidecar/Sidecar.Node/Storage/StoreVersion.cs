@@ -27,7 +27,7 @@ internal sealed class StoreVersion
 
     public RocksDb Db { get; }
 
-    /// <summary>Parsed and rendered states of this version's recently read users.</summary>
+    /// <summary>The rendered JSON of this version's recently read users.</summary>
     public UserCache Cache { get; }
 
     /// <summary>True once the last reference is released and the database is closed: only then may its directory go.</summary>
@@ -44,7 +44,7 @@ internal sealed class StoreVersion
             .SetWriteBufferSize((ulong)options.WriteBufferMb << 20)
             .SetCompression(Compression.Lz4)
             .SetBlockBasedTableFactory(table);
-        return new StoreVersion(id, path, RocksDb.Open(db, path), options.StateCacheEntries);
+        return new StoreVersion(id, path, RocksDb.Open(db, path), options.ReadCacheEntries);
     }
 
     /// <summary>Takes a reader's reference; false once the version has closed.</summary>
