@@ -101,6 +101,20 @@ public sealed class TestKafka : IDisposable
         return records;
     }
 
+    /// <summary>How many records every partition of a topic holds together (sum of high watermarks; 0 while the topic does not exist).</summary>
+    public long RecordCount(string topic)
+    {
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = _bootstrap }).Build();
+        var metadata = admin.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics.Single();
+        if (metadata.Error.IsError)
+        {
+            return 0;
+        }
+
+        using var consumer = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig { BootstrapServers = _bootstrap, GroupId = "test-watermarks" }).Build();
+        return metadata.Partitions.Sum(p => consumer.QueryWatermarkOffsets(new TopicPartition(topic, p.PartitionId), TimeSpan.FromSeconds(10)).High.Value);
+    }
+
     /// <summary>Names of the topics the cluster holds.</summary>
     public List<string> Topics()
     {
