@@ -95,13 +95,13 @@ internal sealed class BatchApplier
         // (streaming) on this thread, so that it does not take pool threads from request serving.
         if (users.Count >= ParallelFrom)
         {
-            Parallel.ForEach(users.Values, ParallelOptions, user => Merge(version, user));
+            Parallel.ForEach(users.Values, ParallelOptions, user => Merge(db, user));
         }
         else
         {
             foreach (var user in users.Values)
             {
-                Merge(version, user);
+                Merge(db, user);
             }
         }
 
@@ -134,9 +134,9 @@ internal sealed class BatchApplier
         return new BatchResult(applied, duplicates, positions, _fresh);
     }
 
-    private void Merge(StoreVersion version, PendingUser user)
+    private void Merge(RocksDb db, PendingUser user)
     {
-        var state = UserStore.Read(version.Db, user.Key) ?? new UserState();
+        var state = UserStore.Read(db, user.Key) ?? new UserState();
         foreach (var (envelope, origin) in user.Updates)
         {
             UpdateApplier.Apply(state, envelope, origin, _listCap);

@@ -28,6 +28,7 @@ internal sealed class UserCache
     private readonly long[] _stamps = new long[Stripes];
     private readonly int _capacity;
     private int _count;
+    private int _evicting;
 
     public UserCache(int capacity)
     {
@@ -60,6 +61,10 @@ internal sealed class UserCache
         if (Count >= _capacity)
         {
             EvictSome();
+            if (Count >= _capacity)
+            {
+                return; // another reader is evicting: serve this one uncached
+            }
         }
 
         var stripe = Stripe(userId);
@@ -103,11 +108,29 @@ internal sealed class UserCache
 
     /// <summary>Full: drops about a sixteenth, in the dictionary's order (cheap and good enough
     /// for a hot set that fits; a hot set that does not fit needs a larger capacity, not a
-    /// cleverer policy).</summary>
+    /// cleverer policy). One reader evicts at a time.</summary>
     private void EvictSome()
     {
-        var target = Math.Max(1, _capacity / 16);
-        foreach (var userId in _entries.Keys)
+        if (Interlocked.Exchange(ref _evicting, 1) == 1)
+        {
+            return;
+        }
+
+        try
+        {
+            EvictSome(Math.Max(1, _capacity / 16));
+        }
+        finally
+        {
+            Volatile.Write(ref _evicting, 0);
+        }
+    }
+
+    private void EvictSome(int target)
+    {
+        // Enumerating the dictionary itself is lazy and takes no lock; its Keys property would
+        // lock every bucket and copy all the keys, on a reader's path.
+        foreach (var (userId, _) in _entries)
         {
             if (target-- <= 0)
             {
