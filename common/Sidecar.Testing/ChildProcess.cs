@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Runtime.InteropServices;
 
 namespace Sidecar.Testing;
@@ -117,12 +115,8 @@ public sealed partial class ChildProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    /// <summary>A loopback port for a service to bind; see <see cref="FreePorts"/>.</summary>
+    public static int FreePort() => FreePorts.Next();
 
     private void OnLine(string? line)
     {
