@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Proxy forwarding cost, measured side by side in one run on loopback with wrk:
-#   direct    wrk -> node
-#   proxy     wrk -> Sidecar.Proxy (YARP, rendezvous hash of the user id) -> 2 nodes
-#   haproxy   wrk -> Debian's haproxy (balance uri depth 3, hash-type consistent) -> the same 2 nodes
+#   direct       wrk -> node
+#   proxy-h1     wrk -> Sidecar.Proxy (YARP, rendezvous hash of the user id) -HTTP/1.1-> 2 nodes
+#   proxy-h2c    wrk -> Sidecar.Proxy -HTTP/2 over clear text-> the nodes' Api:H2cUrl listeners
+#   haproxy-h1   wrk -> Debian's haproxy (balance uri depth 3, hash-type consistent) -HTTP/1.1-> the same 2 nodes
+#   haproxy-h2   the same haproxy set-up with "proto h2" to the nodes' h2c listeners
+# wrk always speaks HTTP/1.1 to the process in the middle.
 # Each is run ROUNDS times, alternating, after a warm-up; the report gives the median of each:
 # req/s, p50, p99 and the CPU microseconds per request of the process in the middle (from
 # /proc/<pid>/stat utime+stime before and after, divided by the requests wrk completed), and of
@@ -19,12 +22,13 @@ connections="${2:-64}"
 rounds="${3:-3}"
 threads=2
 users=256
-# Free loopback ports, picked at random and checked (the machine is shared: fixed ports collide).
+# Free loopback ports, picked at random below the kernel's ephemeral range (32768 and up, where
+# outgoing connections take their local ports) and checked: the machine is shared.
 taken=" "
 free_port() {
   local p
   while :; do
-    p=$((RANDOM % 30000 + 20000))
+    p=$((RANDOM % 12000 + 20000))
     if [[ "$taken" != *" $p "* ]] && [ -z "$(ss -Hltn "sport = :$p")" ]; then
       taken="$taken$p "
       echo "$p"
@@ -32,10 +36,15 @@ free_port() {
     fi
   done
 }
-node_ports=("$(free_port)"); taken="$taken${node_ports[0]} "
-node_ports+=("$(free_port)"); taken="$taken${node_ports[1]} "
-proxy_port="$(free_port)"; taken="$taken$proxy_port "
-haproxy_port="$(free_port)"
+ports=()
+for _ in 1 2 3 4 5 6 7 8; do
+  ports+=("$(free_port)")
+  taken="$taken${ports[-1]} "
+done
+node_ports=("${ports[@]:0:2}")
+h2c_ports=("${ports[@]:2:2}")
+proxy_ports=("${ports[@]:4:2}")
+haproxy_ports=("${ports[@]:6:2}")
 work="$(mktemp -d /tmp/proxy-wrk.XXXXXX)"
 pids=()
 
@@ -77,7 +86,7 @@ wait_http() {
 echo "== nodes" >&2
 for i in 0 1; do
   port="${node_ports[$i]}"
-  dotnet "$node_dll" --urls "http://127.0.0.1:$port" --Node:Id "n$((i + 1))" --Node:Datacenter dc-a \
+  dotnet "$node_dll" --urls "http://127.0.0.1:$port" --Api:H2cUrl "http://127.0.0.1:${h2c_ports[$i]}" --Node:Id "n$((i + 1))" --Node:Datacenter dc-a \
     --Node:DataRoot "$work/n$((i + 1))" --Logging:LogLevel:Default Warning >"$work/n$((i + 1)).log" 2>&1 &
   pids+=("$!")
   node_pids[$i]=$!
@@ -94,18 +103,23 @@ for port in "${node_ports[@]}"; do
   done
 done
 
-cat >"$work/members.json" <<EOF
-{"datacenters":{"dc-a":[{"id":"n1","address":"http://127.0.0.1:${node_ports[0]}"},{"id":"n2","address":"http://127.0.0.1:${node_ports[1]}"}]}}
+# start_pair <index> <scheme of the proxy's node addresses> <port of node n1> <port of n2> <haproxy server options>:
+# one Sidecar.Proxy and one haproxy in front of the two nodes' listeners on those ports.
+start_pair() {
+  local i="$1" scheme="$2" n1="$3" n2="$4" server_options="$5" backend_extra=""
+  cat >"$work/members$i.json" <<EOF
+{"datacenters":{"dc-a":[{"id":"n1","address":"$scheme://127.0.0.1:$n1"},{"id":"n2","address":"$scheme://127.0.0.1:$n2"}]}}
 EOF
-echo "== proxy" >&2
-dotnet "$proxy_dll" --urls "http://127.0.0.1:$proxy_port" --Proxy:Datacenter dc-a --Proxy:Datacenters:0 dc-a \
-  --Proxy:MembershipFile "$work/members.json" >"$work/proxy.log" 2>&1 &
-pids+=("$!")
-proxy_pid=$!
-wait_http "http://127.0.0.1:$proxy_port/health/ready"
+  dotnet "$proxy_dll" --urls "http://127.0.0.1:${proxy_ports[$i]}" --Proxy:Datacenter dc-a --Proxy:Datacenters:0 dc-a \
+    --Proxy:MembershipFile "$work/members$i.json" >"$work/proxy$i.log" 2>&1 &
+  pids+=("$!")
+  proxy_pids[$i]=$!
+  wait_http "http://127.0.0.1:${proxy_ports[$i]}/health/ready"
 
-echo "== haproxy" >&2
-cat >"$work/haproxy.cfg" <<EOF
+  # haproxy sends ":scheme https" on HTTP/2 for an origin-form request, which Kestrel refuses as
+  # not matching its clear-text transport; an absolute URI makes it send "http".
+  [ -n "$server_options" ] && backend_extra="http-request set-uri http://%[req.hdr(host)]%[pathq]"
+  cat >"$work/haproxy$i.cfg" <<EOF
 global
   nbthread 2
 defaults
@@ -116,19 +130,24 @@ defaults
   option http-keep-alive
   http-reuse always
 frontend users
-  bind 127.0.0.1:$haproxy_port
+  bind 127.0.0.1:${haproxy_ports[$i]}
   default_backend nodes
 backend nodes
   # /v1/users/<id>: the first three path segments name the user.
   balance uri depth 3
   hash-type consistent
-  server n1 127.0.0.1:${node_ports[0]}
-  server n2 127.0.0.1:${node_ports[1]}
+  $backend_extra
+  server n1 127.0.0.1:$n1 $server_options
+  server n2 127.0.0.1:$n2 $server_options
 EOF
-haproxy -db -f "$work/haproxy.cfg" >"$work/haproxy.log" 2>&1 &
-pids+=("$!")
-haproxy_pid=$!
-wait_http "http://127.0.0.1:$haproxy_port/v1/users/u0"
+  haproxy -db -f "$work/haproxy$i.cfg" >"$work/haproxy$i.log" 2>&1 &
+  pids+=("$!")
+  haproxy_pids[$i]=$!
+  wait_http "http://127.0.0.1:${haproxy_ports[$i]}/v1/users/u0"
+}
+echo "== proxies and haproxies" >&2
+start_pair 0 http "${node_ports[0]}" "${node_ports[1]}" ""
+start_pair 1 h2c "${h2c_ports[0]}" "${h2c_ports[1]}" "proto h2"
 
 # wrk spreads requests over the users, so both nodes get about half of them through a proxy.
 cat >"$work/users.lua" <<EOF
@@ -158,7 +177,7 @@ run() {
 to_ms() { awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /[0-9]s$/ && v !~ /ms$/) n *= 1000; printf "%.2f", n }'; }
 
 echo "== warm-up" >&2
-for port in "${node_ports[0]}" "$proxy_port" "$haproxy_port"; do
+for port in "${node_ports[0]}" "${proxy_ports[@]}" "${haproxy_ports[@]}"; do
   wrk -t"$threads" -c"$connections" -d10s -s "$work/users.lua" "http://127.0.0.1:$port" >/dev/null
 done
 
@@ -166,8 +185,10 @@ echo "== $rounds rounds of ${seconds}s, wrk -t$threads -c$connections" >&2
 : >"$work/results"
 for r in $(seq 1 "$rounds"); do
   run direct "${node_ports[0]}" "${node_pids[0]}" | tee -a "$work/results" >&2
-  run proxy "$proxy_port" "$proxy_pid" | tee -a "$work/results" >&2
-  run haproxy "$haproxy_port" "$haproxy_pid" | tee -a "$work/results" >&2
+  run proxy-h1 "${proxy_ports[0]}" "${proxy_pids[0]}" | tee -a "$work/results" >&2
+  run proxy-h2c "${proxy_ports[1]}" "${proxy_pids[1]}" | tee -a "$work/results" >&2
+  run haproxy-h1 "${haproxy_ports[0]}" "${haproxy_pids[0]}" | tee -a "$work/results" >&2
+  run haproxy-h2 "${haproxy_ports[1]}" "${haproxy_pids[1]}" | tee -a "$work/results" >&2
 done
 
 median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
@@ -176,13 +197,14 @@ col() { awk -v n="$1" -v c="$2" '$1 == n { print $c }' "$work/results" | median;
 echo
 echo "| path | req/s | p50 ms | p99 ms | CPU us/request (of) | non-2xx + socket errors |"
 echo "|---|---|---|---|---|---|"
-for name in direct proxy haproxy; do
-  of="node"; [ "$name" = proxy ] && of="Sidecar.Proxy"; [ "$name" = haproxy ] && of="haproxy"
+for name in direct proxy-h1 proxy-h2c haproxy-h1 haproxy-h2; do
+  case "$name" in proxy*) of="Sidecar.Proxy" ;; haproxy*) of="haproxy" ;; *) of="node" ;; esac
   echo "| $name | $(col "$name" 2) | $(col "$name" 3) | $(col "$name" 4) | $(col "$name" 5) ($of) | $(awk -v n="$name" '$1 == n { e += $7 } END { print e + 0 }' "$work/results") |"
 done
-proxy_cpu="$(col proxy 5)"; haproxy_cpu="$(col haproxy 5)"
+ratio() { awk -v a="$(col "$1" "$3")" -v b="$(col "$2" "$3")" 'BEGIN { printf "%.2fx", a / b }'; }
 echo
-echo "proxy CPU per request / haproxy's: $(awk -v a="$proxy_cpu" -v b="$haproxy_cpu" 'BEGIN { printf "%.2fx", a / b }') (bar: 1.5x);" \
-  "throughput vs direct: proxy $(awk -v a="$(col proxy 2)" -v b="$(col direct 2)" 'BEGIN { printf "%.2fx", a / b }')," \
-  "haproxy $(awk -v a="$(col haproxy 2)" -v b="$(col direct 2)" 'BEGIN { printf "%.2fx", a / b }')"
+echo "proxy CPU per request / haproxy's (bar: 1.5x): h2c to the nodes vs haproxy on HTTP/1.1 $(ratio proxy-h2c haproxy-h1 5)," \
+  "both on HTTP/2 $(ratio proxy-h2c haproxy-h2 5), both on HTTP/1.1 $(ratio proxy-h1 haproxy-h1 5)"
+echo "throughput vs direct: proxy-h1 $(ratio proxy-h1 direct 2), proxy-h2c $(ratio proxy-h2c direct 2)," \
+  "haproxy-h1 $(ratio haproxy-h1 direct 2), haproxy-h2 $(ratio haproxy-h2 direct 2)"
 echo "(medians of $rounds rounds; $(nproc) cores; wrk -t$threads -c$connections -d${seconds}s, $users users)"

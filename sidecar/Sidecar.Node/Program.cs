@@ -11,6 +11,7 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"]))
     builder.WebHost.UseUrls("http://127.0.0.1:5080");
 }
 
+H2cEndpoint.Configure(builder.Configuration);
 builder.Services.AddSidecarNode(builder.Configuration);
 builder.Logging.AddSimpleConsole(o =>
 {

@@ -5,7 +5,9 @@ namespace Sidecar.Proxy.Tests.Integration;
 
 /// <summary>
 /// Real nodes on loopback, two datacenters: dc-a (a1, a2, a3) and dc-b (b1, b2), each node
-/// with its embedded Kafka (only routing matters here, not replication). Shared by the
+/// with its embedded Kafka (only routing matters here, not replication), and each also with an
+/// HTTP/2 clear-text listener; membership files list <see cref="H2cListed"/> at theirs, so the
+/// tests forward over both protocols and lose nodes of both kinds. Shared by the
 /// integration tests; a test that kills or stops nodes calls <see cref="RestoreAsync"/> at its end
 /// (and every test at its start), so each one begins with all five up.
 /// </summary>
@@ -19,11 +21,17 @@ public sealed class Cluster : IAsyncLifetime
     private readonly SemaphoreSlim _starting = new(2);
     private readonly Dictionary<string, NodeProcess> _nodes = [];
     private readonly Dictionary<string, string> _urls = [];
+    private readonly Dictionary<string, int> _h2cPorts = [];
 
     public static IReadOnlyList<(string Id, string Datacenter)> Layout { get; } =
         [("a1", "dc-a"), ("a2", "dc-a"), ("a3", "dc-a"), ("b1", "dc-b"), ("b2", "dc-b")];
 
+    /// <summary>Nodes that membership files list at their h2c listener (<c>h2c://</c>): a1 is the one the loss tests kill, b1 takes dc-a's users when dc-a stops.</summary>
+    public static IReadOnlySet<string> H2cListed { get; } = new HashSet<string> { "a1", "b1" };
+
     public string Url(string id) => _urls[id];
+
+    public int H2cPort(string id) => _h2cPorts[id];
 
     public NodeProcess Node(string id) => _nodes[id];
 
@@ -34,6 +42,7 @@ public sealed class Cluster : IAsyncLifetime
         foreach (var (id, _) in Layout)
         {
             _urls[id] = $"http://127.0.0.1:{ChildProcess.FreePort()}";
+            _h2cPorts[id] = ChildProcess.FreePort();
         }
 
         try
@@ -56,7 +65,7 @@ public sealed class Cluster : IAsyncLifetime
     {
         var chosen = ids.ToHashSet();
         var datacenters = Datacenters.ToDictionary(dc => dc, dc => Layout.Where(n => n.Datacenter == dc && chosen.Contains(n.Id))
-            .Select(n => new Dictionary<string, string> { ["id"] = n.Id, ["address"] = _urls[n.Id] }).ToList());
+            .Select(n => new Dictionary<string, string> { ["id"] = n.Id, ["address"] = H2cListed.Contains(n.Id) ? $"h2c://127.0.0.1:{_h2cPorts[n.Id]}" : _urls[n.Id] }).ToList());
         return JsonSerializer.Serialize(new Dictionary<string, object> { ["datacenters"] = datacenters });
     }
 
@@ -92,7 +101,7 @@ public sealed class Cluster : IAsyncLifetime
         await _starting.WaitAsync();
         try
         {
-            var node = await NodeProcess.StartAsync(_dir.Sub(id), null, dc, id, "--urls", _urls[id]);
+            var node = await NodeProcess.StartAsync(_dir.Sub(id), null, dc, id, "--urls", _urls[id], "--Api:H2cUrl", $"http://127.0.0.1:{_h2cPorts[id]}");
             lock (_nodes)
             {
                 _nodes[id] = node;

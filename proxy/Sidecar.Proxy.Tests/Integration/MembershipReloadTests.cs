@@ -85,7 +85,8 @@ public sealed class MembershipReloadTests(Cluster cluster)
         using var consul = agent.Client();
         foreach (var id in new[] { "a1", "a2", "a3" })
         {
-            await RegisterAsync(consul, id, cluster.Url(id));
+            // a1 announces its h2c listener, as a node started with Api:H2cUrl does.
+            await RegisterAsync(consul, id, cluster.Url(id), h2cPort: id == "a1" ? cluster.H2cPort("a1") : null);
         }
 
         await using var proxy = await ProxyProcess.StartAsync("dc-a", ["dc-a"], "--Proxy:Consul:Address", agent.Address.ToString(),
@@ -94,6 +95,16 @@ public sealed class MembershipReloadTests(Cluster cluster)
         var users = Proxies.Users(3000, "consul");
         await Wait.UntilAsync(proxy.Process, "three nodes from Consul", async () => (await proxy.RouteAsync("any")).GetProperty("order")[0].GetProperty("nodes").GetArrayLength() == 3, TimeSpan.FromSeconds(20));
         var baseline = await Proxies.RoutesAsync(proxy, users);
+        var addresses = (await proxy.RouteAsync("any")).GetProperty("order")[0].GetProperty("nodes").EnumerateArray()
+            .ToDictionary(n => n.GetProperty("id").GetString()!, n => n.GetProperty("address").GetString()!);
+        Assert.Equal($"h2c://127.0.0.1:{cluster.H2cPort("a1")}", addresses["a1"]);
+        Assert.Equal(cluster.Url("a2"), addresses["a2"]);
+        var servedByA1 = users.First(u => baseline[u] == "a1");
+        using (var response = await proxy.Http.GetAsync($"/v1/users/{servedByA1}"))
+        {
+            Assert.Equal("a1", Assert.Single(response.Headers.GetValues("X-Sidecar-Node")));
+            Assert.Equal(System.Net.HttpStatusCode.NotFound, response.StatusCode); // a1's own answer, over h2c
+        }
 
         // Join: a fourth node (b1's process, registered in dc-a as "a4": only its id matters to routing) takes about 1/4.
         await RegisterAsync(consul, "a4", cluster.Url("b1"));
@@ -160,8 +171,14 @@ public sealed class MembershipReloadTests(Cluster cluster)
         }
     }
 
-    private static async Task RegisterAsync(Sidecar.Common.Consul.ConsulClient consul, string id, string url, string datacenter = "dc-a")
+    private static async Task RegisterAsync(Sidecar.Common.Consul.ConsulClient consul, string id, string url, string datacenter = "dc-a", int? h2cPort = null)
     {
+        var meta = new Dictionary<string, string> { ["datacenter"] = datacenter };
+        if (h2cPort is { } port)
+        {
+            meta["h2c-port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         var uri = new Uri(url);
         await consul.Agent.RegisterServiceAsync(new Sidecar.Common.Consul.ServiceRegistration
         {
@@ -169,7 +186,7 @@ public sealed class MembershipReloadTests(Cluster cluster)
             Name = "sidecar",
             Address = uri.Host,
             Port = uri.Port,
-            Meta = new Dictionary<string, string> { ["datacenter"] = datacenter },
+            Meta = meta,
             Checks = [new Sidecar.Common.Consul.TtlCheck { Id = "ttl-" + id, Name = "ttl", Ttl = TimeSpan.FromMinutes(5) }],
         });
         await consul.Agent.PassAsync("ttl-" + id);

@@ -1,3 +1,4 @@
+using Sidecar.Common.Metrics;
 using Sidecar.Testing;
 
 namespace Sidecar.Proxy.Tests.Integration;
@@ -60,6 +61,49 @@ public sealed class RoutingTests(Cluster cluster)
 
         // SIGTERM: a clean exit.
         Assert.Equal(0, await second.Process.TerminateAsync(TimeSpan.FromSeconds(20)));
+    }
+
+    [Fact]
+    public async Task A_node_listed_at_its_h2c_listener_is_sent_http2_and_the_others_http11()
+    {
+        await cluster.RestoreAsync();
+        var file = Path.Combine(cluster.Dir, "protocols.json");
+        cluster.WriteMembership(file);
+        await using var proxy = await Proxies.StartAsync(file);
+        const string label = "http_route=\"/v1/users/{userId}\",network_protocol_version=";
+        async Task<(double Http11, double Http2)> ServedAsync(string node) =>
+            (await PrometheusText.SumAsync(cluster.Node(node).Http, "http_server_request_duration_seconds_count", label + "\"1.1\""),
+             await PrometheusText.SumAsync(cluster.Node(node).Http, "http_server_request_duration_seconds_count", label + "\"2\""));
+        var before = new Dictionary<string, (double Http11, double Http2)>();
+        foreach (var node in new[] { "a1", "a2" })
+        {
+            before[node] = await ServedAsync(node);
+        }
+
+        var served = new Dictionary<string, int> { ["a1"] = 0, ["a2"] = 0, ["a3"] = 0 };
+        foreach (var user in Proxies.Users(60, "protocol"))
+        {
+            using var response = await proxy.Http.GetAsync($"/v1/users/{user}");
+            Assert.Equal(System.Net.HttpStatusCode.NotFound, response.StatusCode); // the node's own answer: nobody wrote these users
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            served[Assert.Single(response.Headers.GetValues("X-Sidecar-Node"))]++;
+        }
+
+        // a1 is listed as h2c://: every request it served came over HTTP/2; a2 is listed as http://.
+        var a1 = await ServedAsync("a1");
+        var a2 = await ServedAsync("a2");
+        Assert.True(served["a1"] > 0 && served["a2"] > 0, $"served: {string.Join(", ", served)}");
+        Assert.Equal(served["a1"], a1.Http2 - before["a1"].Http2);
+        Assert.Equal(0, a1.Http11 - before["a1"].Http11);
+        Assert.Equal(served["a2"], a2.Http11 - before["a2"].Http11);
+        Assert.Equal(0, a2.Http2 - before["a2"].Http2);
+
+        // Operators see the protocol in the route explanation.
+        var route = await proxy.RouteAsync("any");
+        var addresses = route.GetProperty("order")[0].GetProperty("nodes").EnumerateArray()
+            .ToDictionary(n => n.GetProperty("id").GetString()!, n => n.GetProperty("address").GetString()!);
+        Assert.Equal($"h2c://127.0.0.1:{cluster.H2cPort("a1")}", addresses["a1"]);
+        Assert.Equal(cluster.Url("a2"), addresses["a2"]);
     }
 
     [Fact]

@@ -16,11 +16,26 @@ public sealed class MembershipFileTests
         Assert.Equal([new NodeAddress("a1", "dc-a", "http://127.0.0.1:1"), new NodeAddress("b1", "dc-b", "https://b1.example:443/")], nodes);
     }
 
+    [Fact]
+    public void An_h2c_address_is_forwarded_to_over_http2_at_the_same_host_and_port()
+    {
+        var (nodes, error) = Parse("""{"datacenters":{"dc-a":[{"id":"a1","address":"h2c://127.0.0.1:5081/"},{"id":"a2","address":"http://127.0.0.1:5080"}]}}""");
+        Assert.Null(error);
+        var h2c = new Node(nodes![0], new Sidecar.Proxy.Health.NodeHealth());
+        var http11 = new Node(nodes[1], new Sidecar.Proxy.Health.NodeHealth());
+        Assert.True(h2c.Http2);
+        Assert.Equal("http://127.0.0.1:5081", h2c.Prefix);
+        Assert.Equal("h2c://127.0.0.1:5081", h2c.Address);
+        Assert.False(http11.Http2);
+        Assert.Equal("http://127.0.0.1:5080", http11.Prefix);
+    }
+
     [Theory]
     [InlineData("""{"datacenters":{"dc-a":[{"id":"a1","address":"http://127.0.0.1:1"}]""", "not valid JSON")]
     [InlineData("""{"nodes":[]}""", "no \"datacenters\"")]
-    [InlineData("""{"datacenters":{"dc-a":[{"id":"a1","address":"127.0.0.1:1"}]}}""", "is not an http(s)://host:port base URL")]
-    [InlineData("""{"datacenters":{"dc-a":[{"id":"a1","address":"http://127.0.0.1:1/v1"}]}}""", "is not an http(s)://host:port base URL")]
+    [InlineData("""{"datacenters":{"dc-a":[{"id":"a1","address":"127.0.0.1:1"}]}}""", "is not an http(s):// or h2c:// host:port base URL")]
+    [InlineData("""{"datacenters":{"dc-a":[{"id":"a1","address":"http://127.0.0.1:1/v1"}]}}""", "is not an http(s):// or h2c:// host:port base URL")]
+    [InlineData("""{"datacenters":{"dc-a":[{"id":"a1","address":"ftp://127.0.0.1:1"}]}}""", "is not an http(s):// or h2c:// host:port base URL")]
     [InlineData("""{"datacenters":{"dc-x":[{"id":"x1","address":"http://127.0.0.1:1"}]}}""", "unknown datacenter 'dc-x'")]
     [InlineData("""{"datacenters":{"dc-a":[{"id":"a1","address":"http://127.0.0.1:1"}],"dc-b":[{"id":"a1","address":"http://127.0.0.1:2"}]}}""", "node id 'a1' appears twice")]
     [InlineData("""{"datacenters":{"dc-a":[{"address":"http://127.0.0.1:1"}]}}""", "node id '' must be")]

@@ -15,6 +15,13 @@ public sealed class ForwarderOptions
     [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
     public TimeSpan ActivityTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Send requests to a node's HTTP/2 clear-text listener when its Consul registration announces
+    /// one (metadata <c>h2c-port</c>, from the node's <c>Api:H2cUrl</c>). In a membership file the
+    /// address says it: <c>h2c://host:port</c>.
+    /// </summary>
+    public bool UseH2c { get; set; } = true;
+
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan PooledConnectionIdleTimeout { get; set; } = TimeSpan.FromMinutes(1);
 }

@@ -121,7 +121,7 @@ internal sealed class UserForwarder
         response.Headers[NodeHeader] = node.Id;
         response.Headers[DatacenterHeader] = node.Datacenter;
         var start = Stopwatch.GetTimestamp();
-        var error = await _forwarder.SendAsync(context, node.Prefix, _client.Invoker, _client.RequestConfig, NodeTransformer.Instance);
+        var error = await _forwarder.SendAsync(context, node.Prefix, _client.Invoker, _client.ConfigFor(node), NodeTransformer.Instance);
         var status = response.StatusCode;
         _metrics.Attempt(node, status, start);
 

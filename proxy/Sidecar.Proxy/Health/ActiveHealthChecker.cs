@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.Extensions.Options;
 using Sidecar.Proxy.Configuration;
 using Sidecar.Proxy.Membership;
@@ -76,7 +77,13 @@ internal sealed class ActiveHealthChecker : BackgroundService
         string? failure;
         try
         {
-            using var response = await _http.GetAsync(node.Prefix + _options.Path, HttpCompletionOption.ResponseHeadersRead, stoppingToken);
+            // Over the protocol requests use: an h2c listener answers nothing else.
+            using var request = new HttpRequestMessage(HttpMethod.Get, node.Prefix + _options.Path)
+            {
+                Version = node.Http2 ? HttpVersion.Version20 : HttpVersion.Version11,
+                VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+            };
+            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, stoppingToken);
             failure = response.IsSuccessStatusCode ? null : $"active check: {(int)response.StatusCode}";
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -92,7 +99,7 @@ internal sealed class ActiveHealthChecker : BackgroundService
         {
             if (node.Health.ActiveCheckPassed())
             {
-                _logger.LogInformation("Node {Node} is back in ({Address})", node, node.Prefix);
+                _logger.LogInformation("Node {Node} is back in ({Address})", node, node.Address);
             }
         }
         else if (node.Health.ActiveCheckFailed(failure, _options.Fall))

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.Options;
 using Sidecar.Common.Consul;
 using Sidecar.Proxy.Configuration;
@@ -68,6 +69,16 @@ internal sealed class ConsulMembershipSource : BackgroundService
         }
     }
 
+    /// <summary>The node's h2c listener when it announces one and the proxy uses them, else its HTTP/1.1 address.</summary>
+    private string Address(string host, HealthService service)
+    {
+        host = host.Contains(':') ? $"[{host}]" : host;
+        return _options.Forwarder.UseH2c && service.Meta?.GetValueOrDefault("h2c-port") is { } meta
+            && int.TryParse(meta, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is > 0 and <= 65535
+            ? $"{Node.H2cScheme}{host}:{port}"
+            : $"http://{host}:{service.Port}";
+    }
+
     private List<NodeAddress> ToNodes(IReadOnlyList<ServiceHealth> instances, string datacenter, HashSet<string> known)
     {
         var nodes = new List<NodeAddress>();
@@ -77,7 +88,7 @@ internal sealed class ConsulMembershipSource : BackgroundService
             var service = instance.Service;
             var host = string.IsNullOrEmpty(service.Address) ? instance.Node.Address : service.Address;
             var dc = service.Meta?.GetValueOrDefault("datacenter") ?? datacenter;
-            var node = new NodeAddress(service.Id, dc, host is null ? "" : $"http://{(host.Contains(':') ? $"[{host}]" : host)}:{service.Port}");
+            var node = new NodeAddress(service.Id, dc, host is null ? "" : Address(host, service));
             var error = dc != datacenter
                 ? $"node '{service.Id}' registered in Consul datacenter '{datacenter}' says it is in '{dc}'"
                 : MembershipRules.CheckOne(node, known) ?? (seen.Add(node.Id) ? null : $"node id '{node.Id}' appears twice");

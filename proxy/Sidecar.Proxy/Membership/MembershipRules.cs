@@ -1,6 +1,9 @@
 namespace Sidecar.Proxy.Membership;
 
-/// <summary>What a valid node list is, whatever its source: known datacenters, absolute http(s) addresses, unique ids.</summary>
+/// <summary>
+/// What a valid node list is, whatever its source: known datacenters, unique ids, absolute
+/// http(s):// addresses, or h2c:// for a node's HTTP/2 clear-text listener.
+/// </summary>
 public static class MembershipRules
 {
     public static List<string> Check(IReadOnlyList<NodeAddress> nodes, IReadOnlyCollection<string> knownDatacenters)
@@ -34,10 +37,10 @@ public static class MembershipRules
             return $"node '{node.Id}': unknown datacenter '{node.Datacenter}' (known: {string.Join(", ", knownDatacenters)})";
         }
 
-        if (!Uri.TryCreate(node.Address, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")
+        if (!Uri.TryCreate(node.Address, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https" or "h2c")
             || string.IsNullOrEmpty(uri.Host) || uri.PathAndQuery != "/" || uri.UserInfo.Length > 0)
         {
-            return $"node '{node.Id}': address '{node.Address}' is not an http(s)://host:port base URL";
+            return $"node '{node.Id}': address '{node.Address}' is not an http(s):// or h2c:// host:port base URL";
         }
 
         return null;

@@ -33,5 +33,5 @@ public sealed class MembershipSnapshot
     public Node[] NodesOf(int index) => _byDatacenter[index];
 
     public string Describe() =>
-        string.Join("; ", Datacenters.Select((dc, i) => $"{dc}: [{string.Join(", ", _byDatacenter[i].Select(n => n.Id + "=" + n.Prefix))}]"));
+        string.Join("; ", Datacenters.Select((dc, i) => $"{dc}: [{string.Join(", ", _byDatacenter[i].Select(n => n.Id + "=" + n.Address))}]"));
 }

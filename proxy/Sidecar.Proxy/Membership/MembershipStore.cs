@@ -63,7 +63,7 @@ public sealed class MembershipStore
             }
 
             var previous = _current;
-            var before = previous.All.ToDictionary(n => n.Id, n => n.Prefix, StringComparer.Ordinal);
+            var before = previous.All.ToDictionary(n => n.Id, n => n.Address, StringComparer.Ordinal);
             var after = merged.Values.ToDictionary(n => n.Id, n => n.Address.TrimEnd('/'), StringComparer.Ordinal);
             if (before.Count == after.Count && before.All(kv => after.TryGetValue(kv.Key, out var p) && p == kv.Value)
                 && previous.All.All(n => merged[n.Id].Datacenter == n.Datacenter))
@@ -72,7 +72,7 @@ public sealed class MembershipStore
             }
 
             var nodes2 = merged.Values.Select(a => new Node(a, HealthOf(a))).ToList();
-            foreach (var stale in _health.Keys.Except(nodes2.Select(n => Key(n.Id, n.Prefix))).ToList())
+            foreach (var stale in _health.Keys.Except(nodes2.Select(n => Key(n.Id, n.Address))).ToList())
             {
                 _health.Remove(stale);
             }

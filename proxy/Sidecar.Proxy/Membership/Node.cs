@@ -13,7 +13,9 @@ public sealed class Node
     {
         Id = address.Id;
         Datacenter = address.Datacenter;
-        Prefix = address.Address.TrimEnd('/');
+        Address = address.Address.TrimEnd('/');
+        Http2 = Address.StartsWith(H2cScheme, StringComparison.Ordinal);
+        Prefix = Http2 ? "http" + Address[3..] : Address;
         IdHash = UserHash.OfNodeId(Id);
         Health = health;
     }
@@ -22,7 +24,16 @@ public sealed class Node
 
     public string Datacenter { get; }
 
-    /// <summary>The base URL requests are forwarded to (no trailing slash).</summary>
+    /// <summary>An address with this scheme names a node's HTTP/2 clear-text listener (the node's <c>Api:H2cUrl</c>).</summary>
+    public const string H2cScheme = "h2c://";
+
+    /// <summary>The address as membership gave it (no trailing slash): what identifies this node's place.</summary>
+    public string Address { get; }
+
+    /// <summary>Requests go to this node with HTTP/2 over clear text (prior knowledge), not HTTP/1.1.</summary>
+    public bool Http2 { get; }
+
+    /// <summary>The base URL requests are forwarded to (no trailing slash; http:// also for an h2c address).</summary>
     public string Prefix { get; }
 
     /// <summary>Hash of the id: rendezvous scores mix it with the user's hash.</summary>

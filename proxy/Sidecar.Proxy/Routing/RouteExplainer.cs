@@ -17,13 +17,13 @@ public sealed class RouteExplainer(Router router, MembershipStore membership, IO
             .Select(i => new DatacenterRanking(snapshot.Datacenters[i], snapshot.NodesOf(i)
                 .Select(n => (Node: n, Score: UserHash.Score(user, n.IdHash)))
                 .OrderByDescending(x => x.Score)
-                .Select(x => new RankedNode(x.Node.Id, x.Node.Prefix, x.Score.ToString("x16", CultureInfo.InvariantCulture), x.Node.Health.IsAvailable, x.Node.Health.Reason))
+                .Select(x => new RankedNode(x.Node.Id, x.Node.Address, x.Score.ToString("x16", CultureInfo.InvariantCulture), x.Node.Health.IsAvailable, x.Node.Health.Reason))
                 .ToList()))
             .ToList();
         var preferred = order[0].Datacenter;
         var mode = options.Value.HomeDatacenter ? "home" : "local";
         return new RouteExplanation(userId, user.ToString("x16", CultureInfo.InvariantCulture), mode, preferred,
-            choice.Node?.Id, choice.Node?.Datacenter, choice.Node?.Prefix, choice.Kind.ToString(), Reason(choice, order, mode), snapshot.Version, order);
+            choice.Node?.Id, choice.Node?.Datacenter, choice.Node?.Address, choice.Kind.ToString(), Reason(choice, order, mode), snapshot.Version, order);
     }
 
     private static string Reason(RouteChoice choice, List<DatacenterRanking> order, string mode)

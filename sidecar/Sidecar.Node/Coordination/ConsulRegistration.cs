@@ -1,14 +1,17 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 using Sidecar.Common.Consul;
+using Sidecar.Node.Api;
+using Sidecar.Node.Configuration;
 using Sidecar.Node.Storage;
 
 namespace Sidecar.Node.Coordination;
 
 /// <summary>
 /// Registers the node as a Consul service (datacenter and committed dataset version in its
-/// metadata) with a TTL check that is kept passing only while <c>/health/ready</c> would answer
+/// metadata, and the port of the h2c listener for proxies when there is one) with a TTL check that is kept passing only while <c>/health/ready</c> would answer
 /// healthy, and deregisters it on shutdown. Consul being away never stops the node: it keeps
 /// serving and registers again when the agent answers.
 /// </summary>
@@ -19,12 +22,14 @@ internal sealed class ConsulRegistration : BackgroundService
     private readonly IServer _server;
     private readonly VersionedStore _store;
     private readonly ILogger<ConsulRegistration> _logger;
+    private readonly int? _h2cPort;
     private string? _registeredVersion;
     private CheckStatus? _reported;
     private volatile bool _stopping;
 
-    public ConsulRegistration(NodeConsul consul, HealthCheckService health, IServer server, VersionedStore store, IHostApplicationLifetime lifetime, ILogger<ConsulRegistration> logger)
+    public ConsulRegistration(NodeConsul consul, HealthCheckService health, IServer server, VersionedStore store, IOptions<ApiOptions> api, IHostApplicationLifetime lifetime, ILogger<ConsulRegistration> logger)
     {
+        _h2cPort = H2cEndpoint.Parse(api.Value.H2cUrl)?.Port;
         _consul = consul;
         _health = health;
         _server = server;
@@ -112,7 +117,7 @@ internal sealed class ConsulRegistration : BackgroundService
         Name = _consul.Options.ServiceName,
         Address = string.IsNullOrWhiteSpace(_consul.Options.ServiceAddress) ? endpoint.Host : _consul.Options.ServiceAddress,
         Port = endpoint.Port,
-        Meta = new Dictionary<string, string> { ["datacenter"] = _consul.Datacenter, ["version"] = version, ["node"] = _consul.NodeId, ["rollout-dc"] = _consul.RolloutDatacenter },
+        Meta = Meta(version),
         Checks =
         [
             new TtlCheck
@@ -128,9 +133,20 @@ internal sealed class ConsulRegistration : BackgroundService
         ],
     };
 
-    private Uri? Endpoint()
+    private Dictionary<string, string> Meta(string version)
     {
-        var address = _server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault();
-        return address is null ? null : new Uri(address.Replace("://+", "://127.0.0.1").Replace("://*", "://127.0.0.1").Replace("://[::]", "://127.0.0.1"));
+        var meta = new Dictionary<string, string> { ["datacenter"] = _consul.Datacenter, ["version"] = version, ["node"] = _consul.NodeId, ["rollout-dc"] = _consul.RolloutDatacenter };
+        if (_h2cPort is { } port)
+        {
+            meta["h2c-port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return meta;
     }
+
+    /// <summary>The first HTTP/1.1 address Kestrel bound (the h2c one is announced in the metadata).</summary>
+    private Uri? Endpoint() =>
+        (_server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [])
+            .Select(a => new Uri(a.Replace("://+", "://127.0.0.1").Replace("://*", "://127.0.0.1").Replace("://[::]", "://127.0.0.1")))
+            .FirstOrDefault(uri => uri.Port != _h2cPort);
 }
