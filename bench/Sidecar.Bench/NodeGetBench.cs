@@ -65,6 +65,16 @@ internal static class NodeGetBench
             await Task.Delay(TimeSpan.FromSeconds(3));
             var busy = await MeasureAsync(node, script, seconds, connections);
             Report.Row($"node, feeder at {rate:N0} updates/s", busy.AppliedPerSecond, busy.Wrk.RequestsPerSecond, busy.Wrk.P50Ms, busy.Wrk.P99Ms, busy.Wrk.Errors, Ratio(busy.Wrk, baseline), busy.CpuPerRequest);
+
+            // What this machine leaves any server while the same stream is applied: bare Kestrel
+            // with the node, the feeder and Kafka still busy beside it. The node cannot beat it.
+            var applied = await PrometheusText.SumAsync(node.Http, "sidecar_updates_applied_total");
+            var started = Stopwatch.GetTimestamp();
+            bareCpu = CpuTime.Of(bare.Pid);
+            var ceiling = await WrkResult.RunAsync(bareUrl, seconds, connections, 2, script);
+            Report.Row($"bare Kestrel while the node applies the feed", (await PrometheusText.SumAsync(node.Http, "sidecar_updates_applied_total") - applied) / Stopwatch.GetElapsedTime(started).TotalSeconds,
+                ceiling.RequestsPerSecond, ceiling.P50Ms, ceiling.P99Ms, ceiling.Errors, Ratio(ceiling, baseline), (CpuTime.Of(bare.Pid) - bareCpu).TotalMicroseconds / ceiling.Requests);
+            Report.Note($"node under the feed / bare Kestrel under the same feed: {Ratio(busy.Wrk, ceiling)}");
             Report.Note($"feeder produced {feeder.Produced}, failed {feeder.Failed}");
         }
     }

@@ -33,6 +33,9 @@ internal sealed class StackLayout
     /// <summary>dc-a's nodes from base+11, dc-b's from base+21.</summary>
     public string Node(int dc, int index) => Url(11 + (10 * dc) + index);
 
+    /// <summary>The nodes' HTTP/2 clear-text listeners, which the proxies use: dc-a's from base+51, dc-b's from base+61.</summary>
+    public string NodeH2c(int dc, int index) => Url(51 + (10 * dc) + index);
+
     public static string NodeId(int dc, int index) => string.Create(CultureInfo.InvariantCulture, $"{Datacenters[dc][^1]}{index + 1}");
 
     /// <summary>The replicator that mirrors datacenter <paramref name="source"/> into the other: base+31, base+32.</summary>

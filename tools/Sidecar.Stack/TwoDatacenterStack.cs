@@ -70,7 +70,7 @@ internal sealed class TwoDatacenterStack : IAsyncDisposable
             {
                 var id = StackLayout.NodeId(dc, i);
                 nodeTasks.Add(NodeProcess.StartAsync(Path.Combine(_layout.DataRoot, id), kafka[dc].BootstrapServers, dcs[dc], id,
-                    "--urls", _layout.Node(dc, i), "--Consul:Address", _layout.Consul(dc)));
+                    "--urls", _layout.Node(dc, i), "--Api:H2cUrl", _layout.NodeH2c(dc, i), "--Consul:Address", _layout.Consul(dc)));
             }
         }
 

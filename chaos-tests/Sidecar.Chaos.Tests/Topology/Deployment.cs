@@ -108,6 +108,8 @@ internal sealed class Deployment : IAsyncDisposable
                     "--Node:Id", id, "--Node:Datacenter", dc.Name, "--Node:DataRoot", "/data",
                     "--Kafka:BootstrapServers", $"kafka-{dc.Short}:9092", "--Kafka:DiscoveryInterval", "00:00:00.500",
                     "--Consul:Address", $"http://{consul}:8080", "--Consul:ServiceAddress", $"node-{id}",
+                    // The proxies reach the nodes here, over HTTP/2 (found in the Consul registration).
+                    "--Api:H2cUrl", "http://0.0.0.0:8081",
                     // Votes are held back this long after preparing: the rollout scenarios' fault
                     // window. No other scenario rolls out.
                     "--Rollout:PrepareDelay", "00:00:03", "--Rollout:PollInterval", "00:00:00.500",
