@@ -29,7 +29,7 @@ internal static class RolloutScenario
                 : null;
         });
         await fault(deployment.A.Nodes.Single(n => n.Alias == $"node-{coordinator}"), version);
-        var first = await Rollouts.WaitDecisionAsync(deployment.A, TimeSpan.FromSeconds(120));
+        var first = await DecisionAsync(deployment);
         scenario.Fault($"the round was decided: {first}");
         if (first != "commit")
         {
@@ -43,6 +43,21 @@ internal static class RolloutScenario
         foreach (var node in deployment.Nodes)
         {
             Assert.Equal(version, await Rollouts.VersionAsync(node));
+        }
+    }
+
+    /// <summary>dc-a's decision; without one in time, fails with what Consul holds and what dc-a's nodes and servers logged.</summary>
+    private static async Task<string> DecisionAsync(Deployment deployment)
+    {
+        try
+        {
+            return await Rollouts.WaitDecisionAsync(deployment.A, TimeSpan.FromSeconds(120));
+        }
+        catch (TimeoutException e)
+        {
+            var tree = await Rollouts.TreeAsync(deployment.A);
+            var logs = await Task.WhenAll(deployment.A.Nodes.Concat(deployment.A.Consul).Select(async s => $"---- {s.Alias}\n{await s.LogsAsync(150)}"));
+            throw new TimeoutException($"{e.Message}\nrollout keys in dc-a:\n{string.Join('\n', tree.Select(kv => $"  {kv.Key} = {kv.Value}"))}\n{string.Join('\n', logs)}", e);
         }
     }
 

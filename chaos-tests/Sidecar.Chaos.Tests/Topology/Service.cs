@@ -117,10 +117,10 @@ internal sealed class Service
         }
     }
 
-    public async Task<string> LogsAsync()
+    public async Task<string> LogsAsync(int lines = 40)
     {
         var (stdout, stderr) = await Container.GetLogsAsync();
-        return Tail(stdout + stderr);
+        return Tail(stdout + stderr, lines);
     }
 
     private static HttpClient Client(ushort port) =>
