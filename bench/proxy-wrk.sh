@@ -5,6 +5,8 @@
 #   proxy-h2c    wrk -> Sidecar.Proxy -HTTP/2 over clear text-> the nodes' Api:H2cUrl listeners
 #   haproxy-h1   wrk -> Debian's haproxy (balance uri depth 3, hash-type consistent) -HTTP/1.1-> the same 2 nodes
 #   haproxy-h2   the same haproxy set-up with "proto h2" to the nodes' h2c listeners
+#   yarp-h2c     a bare YARP IHttpForwarder app (bench/Sidecar.Bench bare-forwarder) -h2c-> node 1 only:
+#                the floor of any proxy built on Kestrel and HttpClient
 # wrk always speaks HTTP/1.1 to the process in the middle.
 # Each is run ROUNDS times, alternating, after a warm-up; the report gives the median of each:
 # req/s, p50, p99 and the CPU microseconds per request of the process in the middle (from
@@ -37,7 +39,7 @@ free_port() {
   done
 }
 ports=()
-for _ in 1 2 3 4 5 6 7 8; do
+for _ in 1 2 3 4 5 6 7 8 9; do
   ports+=("$(free_port)")
   taken="$taken${ports[-1]} "
 done
@@ -45,6 +47,7 @@ node_ports=("${ports[@]:0:2}")
 h2c_ports=("${ports[@]:2:2}")
 proxy_ports=("${ports[@]:4:2}")
 haproxy_ports=("${ports[@]:6:2}")
+bare_port="${ports[8]}"
 work="$(mktemp -d /tmp/proxy-wrk.XXXXXX)"
 pids=()
 
@@ -71,6 +74,7 @@ need curl curl
 echo "== build (Release)" >&2
 dotnet build sidecar/Sidecar.Node -c Release -nologo -clp:ErrorsOnly >&2
 dotnet build proxy/Sidecar.Proxy -c Release -nologo -clp:ErrorsOnly >&2
+dotnet build bench/Sidecar.Bench -c Release -nologo -clp:ErrorsOnly >&2
 node_dll="$root/sidecar/Sidecar.Node/bin/Release/net10.0/linux-x64/Sidecar.Node.dll"
 proxy_dll="$root/proxy/Sidecar.Proxy/bin/Release/net10.0/linux-x64/Sidecar.Proxy.dll"
 
@@ -148,6 +152,11 @@ EOF
 echo "== proxies and haproxies" >&2
 start_pair 0 http "${node_ports[0]}" "${node_ports[1]}" ""
 start_pair 1 h2c "${h2c_ports[0]}" "${h2c_ports[1]}" "proto h2"
+dotnet "$root/bench/Sidecar.Bench/bin/Release/net10.0/linux-x64/Sidecar.Bench.dll" bare-forwarder \
+  --urls "http://127.0.0.1:$bare_port" --to "h2c://127.0.0.1:${h2c_ports[0]}" >"$work/bare.log" 2>&1 &
+pids+=("$!")
+bare_pid=$!
+wait_http "http://127.0.0.1:$bare_port/v1/users/u0"
 
 # wrk spreads requests over the users, so both nodes get about half of them through a proxy.
 cat >"$work/users.lua" <<EOF
@@ -177,7 +186,7 @@ run() {
 to_ms() { awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /[0-9]s$/ && v !~ /ms$/) n *= 1000; printf "%.2f", n }'; }
 
 echo "== warm-up" >&2
-for port in "${node_ports[0]}" "${proxy_ports[@]}" "${haproxy_ports[@]}"; do
+for port in "${node_ports[0]}" "${proxy_ports[@]}" "${haproxy_ports[@]}" "$bare_port"; do
   wrk -t"$threads" -c"$connections" -d10s -s "$work/users.lua" "http://127.0.0.1:$port" >/dev/null
 done
 
@@ -189,6 +198,7 @@ for r in $(seq 1 "$rounds"); do
   run proxy-h2c "${proxy_ports[1]}" "${proxy_pids[1]}" | tee -a "$work/results" >&2
   run haproxy-h1 "${haproxy_ports[0]}" "${haproxy_pids[0]}" | tee -a "$work/results" >&2
   run haproxy-h2 "${haproxy_ports[1]}" "${haproxy_pids[1]}" | tee -a "$work/results" >&2
+  run yarp-h2c "$bare_port" "$bare_pid" | tee -a "$work/results" >&2
 done
 
 median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
@@ -197,14 +207,15 @@ col() { awk -v n="$1" -v c="$2" '$1 == n { print $c }' "$work/results" | median;
 echo
 echo "| path | req/s | p50 ms | p99 ms | CPU us/request (of) | non-2xx + socket errors |"
 echo "|---|---|---|---|---|---|"
-for name in direct proxy-h1 proxy-h2c haproxy-h1 haproxy-h2; do
-  case "$name" in proxy*) of="Sidecar.Proxy" ;; haproxy*) of="haproxy" ;; *) of="node" ;; esac
+for name in direct proxy-h1 proxy-h2c haproxy-h1 haproxy-h2 yarp-h2c; do
+  case "$name" in proxy*) of="Sidecar.Proxy" ;; haproxy*) of="haproxy" ;; yarp*) of="bare forwarder" ;; *) of="node" ;; esac
   echo "| $name | $(col "$name" 2) | $(col "$name" 3) | $(col "$name" 4) | $(col "$name" 5) ($of) | $(awk -v n="$name" '$1 == n { e += $7 } END { print e + 0 }' "$work/results") |"
 done
 ratio() { awk -v a="$(col "$1" "$3")" -v b="$(col "$2" "$3")" 'BEGIN { printf "%.2fx", a / b }'; }
 echo
 echo "proxy CPU per request / haproxy's (bar: 1.5x): h2c to the nodes vs haproxy on HTTP/1.1 $(ratio proxy-h2c haproxy-h1 5)," \
   "both on HTTP/2 $(ratio proxy-h2c haproxy-h2 5), both on HTTP/1.1 $(ratio proxy-h1 haproxy-h1 5)"
+echo "bare YARP forwarder over h2c / haproxy over h2: $(ratio yarp-h2c haproxy-h2 5); Sidecar.Proxy over h2c / bare forwarder: $(ratio proxy-h2c yarp-h2c 5)"
 echo "throughput vs direct: proxy-h1 $(ratio proxy-h1 direct 2), proxy-h2c $(ratio proxy-h2c direct 2)," \
   "haproxy-h1 $(ratio haproxy-h1 direct 2), haproxy-h2 $(ratio haproxy-h2 direct 2)"
 echo "(medians of $rounds rounds; $(nproc) cores; wrk -t$threads -c$connections -d${seconds}s, $users users)"

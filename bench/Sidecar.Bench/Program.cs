@@ -1,7 +1,7 @@
 using Sidecar.Bench;
 using Sidecar.Common.Kafka;
 
-// Usage: Sidecar.Bench <node-get|ingest|replication|bare> [options]; see bench/README.md.
+// Usage: Sidecar.Bench <node-get|ingest|replication|bare|bare-forwarder> [options]; see bench/README.md.
 NativeKafka.EnsureLoaded();
 var command = args.FirstOrDefault() ?? "";
 var options = BenchArgs.Parse(args.Skip(1));
@@ -18,6 +18,9 @@ switch (command)
         break;
     case "bare":
         await BareKestrel.ServeAsync(options);
+        break;
+    case "bare-forwarder":
+        await BareForwarder.ServeAsync(options);
         break;
     default:
         Console.Error.WriteLine("usage: Sidecar.Bench <node-get|ingest|replication> [--name value ...]");
