@@ -11,15 +11,37 @@ namespace Sidecar.Node.Api;
 /// </summary>
 internal static class UserJsonWriter
 {
+    // One buffer and writer per thread, reused: a fresh 1 KB buffer per rendering grew (copying)
+    // for every 1 KB document, and with every streamed update of a cached user rendered again,
+    // those buffers were a large share of what the collector had to clear and collect.
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_buffer;
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_json;
+
+    /// <summary>A buffer that grew past this is not kept for the thread's next rendering.</summary>
+    private const int KeepBufferUpTo = 64 * 1024;
+
     public static byte[] Render(string userId, UserState state, string version)
     {
-        var buffer = new ArrayBufferWriter<byte>(1024);
-        using (var json = new Utf8JsonWriter(buffer))
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(4096);
+        var json = t_json ??= new Utf8JsonWriter(buffer);
+        buffer.ResetWrittenCount();
+        json.Reset(buffer);
+        try
         {
             Write(json, userId, state, version);
+            json.Flush();
+            return buffer.WrittenSpan.ToArray();
         }
-
-        return buffer.WrittenSpan.ToArray();
+        finally
+        {
+            if (buffer.Capacity > KeepBufferUpTo)
+            {
+                (t_buffer, t_json) = (null, null);
+            }
+        }
     }
 
     public static void Write(Utf8JsonWriter json, string userId, UserState state, string version)
