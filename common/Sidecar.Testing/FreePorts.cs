@@ -33,6 +33,25 @@ public static class FreePorts
         throw new InvalidOperationException($"no free loopback port in {Span.First}-{Span.First + Span.Count - 1}");
     }
 
+    /// <summary>
+    /// A base port such that base + every one of <paramref name="offsets"/> is free now, all of
+    /// them below the ephemeral range: for a launcher that counts its ports from one base.
+    /// </summary>
+    public static int Block(IReadOnlyCollection<int> offsets)
+    {
+        var room = Span.Count - offsets.Max();
+        for (var attempt = 0; attempt < 100 && room > 0; attempt++)
+        {
+            var basePort = Span.First + Random.Shared.Next(room);
+            if (offsets.All(o => IsFree(basePort + o)))
+            {
+                return basePort;
+            }
+        }
+
+        throw new InvalidOperationException($"no free block of ports for offsets {string.Join(", ", offsets)}");
+    }
+
     private static bool IsFree(int port)
     {
         try

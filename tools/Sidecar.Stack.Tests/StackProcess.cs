@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net.Sockets;
 using Sidecar.Testing;
 
 namespace Sidecar.Stack.Tests;
@@ -13,7 +12,8 @@ internal sealed class StackProcess : IAsyncDisposable
     /// <summary>Starting 12 processes on a loaded 2-core machine can take minutes.</summary>
     private static readonly TimeSpan UpTimeout = TimeSpan.FromMinutes(4);
 
-    private static readonly int[] Offsets = [0, 1, 2, 11, 12, 21, 22, 31, 32, 41, 42];
+    // Dashboard, proxies, nodes, replicators, Consul, the nodes' h2c listeners (StackLayout).
+    private static readonly int[] Offsets = [0, 1, 2, 11, 12, 21, 22, 31, 32, 41, 42, 51, 52, 61, 62];
 
     private readonly TempDir _data;
 
@@ -81,32 +81,6 @@ internal sealed class StackProcess : IAsyncDisposable
         _data.Dispose();
     }
 
-    /// <summary>A base port whose every offset the stack uses is free now.</summary>
-    private static int FreeBlock()
-    {
-        for (var attempt = 0; attempt < 50; attempt++)
-        {
-            var basePort = Random.Shared.Next(20_000, 50_000);
-            if (Offsets.All(o => IsFree(basePort + o)))
-            {
-                return basePort;
-            }
-        }
-
-        throw new InvalidOperationException("no free block of ports");
-    }
-
-    private static bool IsFree(int port)
-    {
-        try
-        {
-            using var listener = new TcpListener(System.Net.IPAddress.Loopback, port);
-            listener.Start();
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-    }
+    /// <summary>A base port whose every offset the stack uses is free now (below the ephemeral range: see <see cref="FreePorts"/>).</summary>
+    private static int FreeBlock() => FreePorts.Block(Offsets);
 }
