@@ -19,7 +19,7 @@ public sealed class MembershipFileTests
     [Fact]
     public void An_h2c_address_is_forwarded_to_over_http2_at_the_same_host_and_port()
     {
-        var (nodes, error) = Parse("""{"datacenters":{"dc-a":[{"id":"a1","address":"h2c://127.0.0.1:5081/"},{"id":"a2","address":"http://127.0.0.1:5080"}]}}""");
+        var (nodes, error) = Parse("""{"datacenters":{"dc-a":[{"id":"a1","address":"h2c://127.0.0.1:5081/"},{"id":"a2","address":"http://127.0.0.1:5080"},{"id":"a3","address":"H2C://127.0.0.1:5082"}]}}""");
         Assert.Null(error);
         var h2c = new Node(nodes![0], new Sidecar.Proxy.Health.NodeHealth());
         var http11 = new Node(nodes[1], new Sidecar.Proxy.Health.NodeHealth());
@@ -27,6 +27,9 @@ public sealed class MembershipFileTests
         Assert.Equal("http://127.0.0.1:5081", h2c.Prefix);
         Assert.Equal("h2c://127.0.0.1:5081", h2c.Address);
         Assert.False(http11.Http2);
+        var upper = new Node(nodes[2], new Sidecar.Proxy.Health.NodeHealth());
+        Assert.True(upper.Http2);
+        Assert.Equal("http://127.0.0.1:5082", upper.Prefix);
         Assert.Equal("http://127.0.0.1:5080", http11.Prefix);
     }
 

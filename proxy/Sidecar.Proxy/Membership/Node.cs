@@ -14,7 +14,8 @@ public sealed class Node
         Id = address.Id;
         Datacenter = address.Datacenter;
         Address = address.Address.TrimEnd('/');
-        Http2 = Address.StartsWith(H2cScheme, StringComparison.Ordinal);
+        // Schemes are case-insensitive (validation took "H2C://" too).
+        Http2 = Address.StartsWith(H2cScheme, StringComparison.OrdinalIgnoreCase);
         Prefix = Http2 ? "http" + Address[3..] : Address;
         IdHash = UserHash.OfNodeId(Id);
         Health = health;
