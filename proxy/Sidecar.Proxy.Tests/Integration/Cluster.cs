@@ -125,6 +125,11 @@ public sealed class ClusterCollection : ICollectionFixture<Cluster>
 /// <summary>Proxies started against the cluster, and what they say about users.</summary>
 internal static class Proxies
 {
+    /// <summary>Node id to address as the proxy reports them for its local datacenter (<c>/proxy/route</c>).</summary>
+    public static async Task<Dictionary<string, string>> LocalAddressesAsync(ProxyProcess proxy) =>
+        (await proxy.RouteAsync("any")).GetProperty("order")[0].GetProperty("nodes").EnumerateArray()
+            .ToDictionary(n => n.GetProperty("id").GetString()!, n => n.GetProperty("address").GetString()!);
+
     /// <summary>A proxy reading <paramref name="membershipFile"/>, with fast health checks and file polling so tests run quickly.</summary>
     public static async Task<ProxyProcess> StartAsync(string membershipFile, string datacenter = "dc-a", params string[] extra)
     {

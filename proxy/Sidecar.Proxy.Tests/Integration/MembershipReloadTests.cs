@@ -95,8 +95,7 @@ public sealed class MembershipReloadTests(Cluster cluster)
         var users = Proxies.Users(3000, "consul");
         await Wait.UntilAsync(proxy.Process, "three nodes from Consul", async () => (await proxy.RouteAsync("any")).GetProperty("order")[0].GetProperty("nodes").GetArrayLength() == 3, TimeSpan.FromSeconds(20));
         var baseline = await Proxies.RoutesAsync(proxy, users);
-        var addresses = (await proxy.RouteAsync("any")).GetProperty("order")[0].GetProperty("nodes").EnumerateArray()
-            .ToDictionary(n => n.GetProperty("id").GetString()!, n => n.GetProperty("address").GetString()!);
+        var addresses = await Proxies.LocalAddressesAsync(proxy);
         Assert.Equal($"h2c://127.0.0.1:{cluster.H2cPort("a1")}", addresses["a1"]);
         Assert.Equal(cluster.Url("a2"), addresses["a2"]);
         var servedByA1 = users.First(u => baseline[u] == "a1");

@@ -99,9 +99,7 @@ public sealed class RoutingTests(Cluster cluster)
         Assert.Equal(0, a2.Http2 - before["a2"].Http2);
 
         // Operators see the protocol in the route explanation.
-        var route = await proxy.RouteAsync("any");
-        var addresses = route.GetProperty("order")[0].GetProperty("nodes").EnumerateArray()
-            .ToDictionary(n => n.GetProperty("id").GetString()!, n => n.GetProperty("address").GetString()!);
+        var addresses = await Proxies.LocalAddressesAsync(proxy);
         Assert.Equal($"h2c://127.0.0.1:{cluster.H2cPort("a1")}", addresses["a1"]);
         Assert.Equal(cluster.Url("a2"), addresses["a2"]);
     }
