@@ -41,6 +41,14 @@ public sealed class NodeProcess : ServiceProcess
     public async Task<long> ConsumedAsync() =>
         (await StatusAsync()).GetProperty("positions").EnumerateObject().Sum(p => p.Value.GetInt64());
 
+    /// <summary>The value of an unlabelled series on /metrics (0 when absent).</summary>
+    public async Task<long> MetricAsync(string series)
+    {
+        var metrics = await Http.GetStringAsync("/metrics");
+        var line = metrics.Split('\n').FirstOrDefault(l => l.StartsWith(series + " ", StringComparison.Ordinal) || l.StartsWith(series + "{", StringComparison.Ordinal));
+        return line is null ? 0 : (long)double.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     public async Task<string> DigestAsync() => (await Http.GetFromJsonAsync<JsonElement>("/admin/digest")).GetProperty("digest").GetString()!;
 
     public async Task WaitConsumedAsync(long records, TimeSpan timeout) =>

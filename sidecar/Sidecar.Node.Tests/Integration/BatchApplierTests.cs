@@ -20,7 +20,7 @@ public sealed class BatchApplierTests : IDisposable
 {
     private readonly TempDir _dir = new();
     private readonly Cache _cache = Cache.CreateLru(8 << 20);
-    private readonly BatchApplier _applier = new(listCap: 10, syncWrites: false, new HybridLogicalClock(TimeProvider.System, TimeSpan.FromMinutes(1)));
+    private readonly BatchApplier _applier = new(new StoreOptions { ListCap = 10 }, new HybridLogicalClock(TimeProvider.System, TimeSpan.FromMinutes(1)));
     private readonly Envelopes _envelopes = new("dc-b");
 
     [Fact]
@@ -43,9 +43,45 @@ public sealed class BatchApplierTests : IDisposable
             Assert.Equal((1, 2), (again.Applied, again.Duplicates));
 
             var state = UserStore.Read(version.Db, "u")!;
-            Assert.Equal(9, UserView.Value(state.Counters.Single()));
+            Assert.Equal(9, UserView.Value(state, state.Counters.Single()));
             Assert.Equal(12, UserStore.ReadInt64(version.Db, StoreKeys.OriginOffset("dc-b", 0)));
             Assert.Equal(5, UserStore.ReadInt64(version.Db, StoreKeys.ConsumePosition("dc-b.updates", 0)));
+        }
+        finally
+        {
+            version.Release();
+        }
+    }
+
+    [Fact]
+    public void A_request_written_twice_counts_once_across_batches_a_reopen_and_datacenters()
+    {
+        var path = _dir.Sub("v");
+        var envelope = _envelopes.Create("u", Envelopes.Incr("n", 5), Envelopes.Set("f", "1"));
+        var version = StoreVersion.Open("v", path, new StoreOptions(), _cache);
+        try
+        {
+            var first = _applier.Apply(version, [Record("dc-b.updates", 0, 0, "dc-b", 10, envelope)]);
+            Assert.Equal((1, 0), (first.Applied, first.DuplicateRequests));
+        }
+        finally
+        {
+            version.Release();
+        }
+
+        // After a restart: the same bytes at a new origin offset (a producer's retry), and the
+        // request accepted anew in dc-a (a retry on another node: same id, its own stamps).
+        version = StoreVersion.Open("v", path, new StoreOptions(), _cache);
+        try
+        {
+            var retry = Envelopes.Stamped("dc-a", envelope.Id, "u", envelope.Ops[0].Hlc + 100, envelope.Ops);
+            var again = _applier.Apply(version, [Record("dc-b.updates", 0, 1, "dc-b", 11, envelope), Record("updates", 0, 0, "dc-a", 0, retry)]);
+            Assert.Equal((2, 2), (again.Applied, again.DuplicateRequests));
+
+            var state = UserStore.Read(version.Db, "u")!;
+            Assert.Equal(5, UserView.Value(state, state.Counters.Single()));
+            Assert.Equal("dc-b", RequestMemory.First(state, envelope.Id)!.Origin);
+            Assert.Equal(3, state.Requests.Single().Records.Count);
         }
         finally
         {
@@ -81,14 +117,16 @@ public sealed class BatchApplierTests : IDisposable
         _dir.Dispose();
     }
 
-    private DecodedRecord Mirrored(string topic, int partition, long localOffset, long origin, Op op)
+    private DecodedRecord Mirrored(string topic, int partition, long localOffset, long origin, Op op) =>
+        Record(topic, partition, localOffset, "dc-b", origin, _envelopes.Create("u", op));
+
+    private static DecodedRecord Record(string topic, int partition, long localOffset, string originDc, long origin, UpdateEnvelope envelope)
     {
-        var envelope = _envelopes.Create("u", op);
         var record = new ConsumeResult<byte[], byte[]>
         {
             TopicPartitionOffset = new TopicPartitionOffset(topic, partition, localOffset),
             Message = new Message<byte[], byte[]> { Key = Encoding.UTF8.GetBytes("u"), Value = envelope.ToByteArray() },
         };
-        return new DecodedRecord(record, envelope, new OriginPosition("dc-b", partition, origin), null);
+        return new DecodedRecord(record, envelope, new OriginPosition(originDc, partition, origin), null);
     }
 }

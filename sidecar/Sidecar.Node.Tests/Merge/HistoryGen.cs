@@ -50,32 +50,60 @@ public static class HistoryGen
         return new Op { DeleteUser = delete };
     }
 
-    /// <summary>A history: each update gets the next offset of its origin partition.</summary>
+    /// <summary>
+    /// A history: each update gets the next offset of its origin partition. Some updates are
+    /// another record of an earlier request (same id): the same bytes again in the same partition
+    /// (a producer's retry), or the request accepted anew, with its own clock, in any partition
+    /// of either datacenter (a retry on another node).
+    /// </summary>
     public static Gen<List<LoggedUpdate>> History() =>
         (from origin in Gen.Elements(Origins)
          from partition in Gen.Choose(0, 1)
          from hlc in Gen.Choose(1, 30)
          from ops in Op().NonEmptyListOf().Select(l => l.Take(4).ToList())
-         select (origin, partition, hlc, ops))
+         from copy in Gen.Frequency((6, Gen.Constant(Copy.None)), (1, Gen.Constant(Copy.SameBytes)), (1, Gen.Constant(Copy.Retry)))
+         from earlier in Gen.Choose(0, 1000)
+         select (origin, partition, hlc, ops, copy, earlier))
         .ListOf()
         .Select(items =>
         {
             var offsets = new Dictionary<(string, int), long>();
             var history = new List<LoggedUpdate>();
             var n = 0;
-            foreach (var (origin, partition, hlc, ops) in items.Take(40))
+            foreach (var (origin, partition, hlc, ops, copy, earlier) in items.Take(40))
             {
-                var key = (origin, partition);
+                LoggedUpdate? of = history.Count > 0 && copy != Copy.None ? history[earlier % history.Count] : null;
+                var key = of is not null && copy == Copy.SameBytes ? (of.Origin.Datacenter, of.Origin.Partition) : (origin, partition);
                 var offset = offsets.GetValueOrDefault(key);
                 offsets[key] = offset + 1;
                 // Small HLCs so that concurrent writes really race; ids keep stamps unique.
-                var envelope = Envelopes.Stamped(origin, $"{origin}-{n++}", "u", (ulong)(hlc * 8), ops);
+                var envelope = of is null
+                    ? Envelopes.Stamped(origin, $"{origin}-{n++}", "u", (ulong)(hlc * 8), ops)
+                    : copy == Copy.SameBytes
+                        ? of.Envelope
+                        : Envelopes.Stamped(origin, of.Envelope.Id, "u", (ulong)(hlc * 8), of.Envelope.Ops);
 
-                history.Add(new LoggedUpdate(envelope, new OriginPosition(origin, partition, offset)));
+                history.Add(new LoggedUpdate(envelope, new OriginPosition(key.Item1, key.Item2, offset)));
             }
 
             return history;
         });
+
+    /// <summary>The count a reader must see: every request's increments once (those of its first record).</summary>
+    public static long ExpectedCount(IEnumerable<LoggedUpdate> history, string counter) =>
+        history.GroupBy(u => u.Envelope.Id)
+            .Select(g => g.OrderBy(u => u.Envelope.Ops[0].Hlc).ThenBy(u => u.Origin.Datacenter, StringComparer.Ordinal)
+                .ThenBy(u => u.Origin.Partition).ThenBy(u => u.Origin.Offset).First())
+            .SelectMany(u => u.Envelope.Ops)
+            .Where(o => o.KindCase == Sidecar.Common.Envelope.Op.KindOneofCase.Incr && o.Incr.Counter == counter)
+            .Sum(o => o.Incr.By);
+
+    private enum Copy
+    {
+        None,
+        SameBytes,
+        Retry,
+    }
 
     /// <summary>
     /// An order in which a node may receive the history: each origin partition in its own order,

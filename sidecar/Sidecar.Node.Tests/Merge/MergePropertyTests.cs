@@ -1,6 +1,7 @@
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
+using Sidecar.Node.Merge;
 using Sidecar.Store.State;
 
 namespace Sidecar.Node.Tests.Merge;
@@ -38,6 +39,24 @@ public sealed class MergePropertyTests
     public Property Any_delivery_order_with_duplicates_gives_the_same_state() =>
         Prop.ForAll(TwoDeliveries(), t =>
             Replica.Bytes(Replica.Of(t.First).State) == Replica.Bytes(Replica.Of(t.Second).State));
+
+    /// <summary>
+    /// Without deletes, a counter is exactly the sum of every request's increments once, however
+    /// many records a request has (retries, copies) and in whatever order they arrive.
+    /// </summary>
+    [Property(MaxTest = 1000)]
+    public Property Each_request_counts_once_whatever_its_copies_and_their_order() =>
+        Prop.ForAll(TwoDeliveries(), t =>
+        {
+            if (t.History.Any(u => u.Envelope.Ops.Any(o => o.KindCase == Sidecar.Common.Envelope.Op.KindOneofCase.DeleteUser)))
+            {
+                return true; // A delete removes what its node had observed: not a plain sum.
+            }
+
+            var state = Replica.Of(t.First).State;
+            return new[] { "c1", "c2" }.All(c =>
+                HistoryGen.ExpectedCount(t.History, c) == (state.Counters.FirstOrDefault(e => e.Name == c) is { } entry ? UserView.Value(state, entry) : 0));
+        });
 
     [Property(MaxTest = 300)]
     public Property Redelivering_everything_changes_nothing() =>

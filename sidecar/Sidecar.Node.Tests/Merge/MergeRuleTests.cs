@@ -54,7 +54,7 @@ public sealed class MergeRuleTests
         Apply("dc-a", 0, 1, Envelopes.Incr("views", 2), Envelopes.Incr("views", 3));
         Apply("dc-b", 1, 2, Envelopes.Incr("views", 10));
         Apply("dc-a", 0, 3, Envelopes.Incr("views", 1));
-        Assert.Equal(16, UserView.Value(_state.Counters.Single()));
+        Assert.Equal(16, UserView.Value(_state, _state.Counters.Single()));
     }
 
     [Fact]
@@ -69,9 +69,9 @@ public sealed class MergeRuleTests
         Apply("dc-a", 0, 3, new Op { DeleteUser = delete });
 
         Assert.Empty(_state.Fields);
-        Assert.Equal(7, UserView.Value(_state.Counters.Single()));
+        Assert.Equal(7, UserView.Value(_state, _state.Counters.Single()));
         Apply("dc-a", 0, 4, Envelopes.Incr("views", 1));
-        Assert.Equal(8, UserView.Value(_state.Counters.Single()));
+        Assert.Equal(8, UserView.Value(_state, _state.Counters.Single()));
     }
 
     [Fact]

@@ -26,5 +26,6 @@ internal static class Problems
         Results.Problem(detail, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Unavailable");
 }
 
-/// <summary>Where an accepted write landed in the local updates topic.</summary>
-internal sealed record WriteReceipt(string UserId, string Topic, int Partition, long Offset, bool Applied);
+/// <summary>Where an accepted write landed: the updates topic of <paramref name="Datacenter"/>
+/// (named as this node reads it), partition and offset there.</summary>
+internal sealed record WriteReceipt(string UserId, string Topic, int Partition, long Offset, bool Applied, string Datacenter);

@@ -7,31 +7,28 @@ using Sidecar.Node.Ingest;
 namespace Sidecar.Node.Api;
 
 /// <summary>
-/// Stamps the ops of an accepted write: origin datacenter, a fresh HLC timestamp per op, and ids
-/// unique across restarts of this node (node id, start time, sequence).
+/// Stamps the ops of an accepted write: origin datacenter, a fresh HLC timestamp per op, the
+/// request's id (<see cref="RequestIds"/>) and op ids made from it.
 /// </summary>
 internal sealed class UpdateFactory
 {
     private readonly HybridLogicalClock _clock;
     private readonly string _datacenter;
-    private readonly string _idPrefix;
-    private long _sequence;
 
-    public UpdateFactory(HybridLogicalClock clock, IOptions<NodeOptions> node, TimeProvider time)
+    public UpdateFactory(HybridLogicalClock clock, IOptions<NodeOptions> node)
     {
         _clock = clock;
         _datacenter = node.Value.Datacenter;
-        _idPrefix = $"{node.Value.Id}-{time.GetUtcNow().ToUnixTimeMilliseconds():x}-";
     }
 
-    public UpdateEnvelope Create(string userId, IEnumerable<Op> ops)
+    public UpdateEnvelope Create(string userId, string requestId, IEnumerable<Op> ops)
     {
         var envelope = new UpdateEnvelope
         {
             SchemaVersion = EnvelopeRules.SchemaVersion,
             UserId = userId,
             OriginDc = _datacenter,
-            Id = _idPrefix + Interlocked.Increment(ref _sequence).ToString("x"),
+            Id = requestId,
         };
         var index = 0;
         foreach (var op in ops)

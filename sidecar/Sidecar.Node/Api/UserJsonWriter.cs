@@ -78,7 +78,7 @@ internal static class UserJsonWriter
         {
             if (UserView.IsLive(counter))
             {
-                json.WriteNumber(counter.Name, UserView.Value(counter));
+                json.WriteNumber(counter.Name, UserView.Value(state, counter));
             }
         }
 

@@ -40,6 +40,11 @@ internal static class WriteEndpoints
             return Problems.BadRequest(userError);
         }
 
+        if (KeyOf(request, out var key) is { } keyError)
+        {
+            return Problems.BadRequest(keyError);
+        }
+
         var body = await LimitedBody.ReadAsync(request, api.Value.MaxBodyBytes, cancellationToken);
         if (body is null)
         {
@@ -57,7 +62,7 @@ internal static class WriteEndpoints
             return Problems.BadRequest($"a request carries 1 to {api.Value.MaxOpsPerRequest} ops");
         }
 
-        return await writes.WriteAsync(userId, ops, wait, cancellationToken);
+        return await writes.WriteAsync(request.HttpContext, userId, key, ops, wait, cancellationToken);
     }
 
     private static async Task<IResult> DeleteUser(
@@ -76,6 +81,11 @@ internal static class WriteEndpoints
         if (rules.CheckUserId(userId) is { } userError)
         {
             return Problems.BadRequest(userError);
+        }
+
+        if (KeyOf(request, out var key) is { } keyError)
+        {
+            return Problems.BadRequest(keyError);
         }
 
         // Observed-remove: the delete carries the counter shards this node has applied, and
@@ -105,7 +115,25 @@ internal static class WriteEndpoints
             }
         }
 
-        return await writes.WriteAsync(userId, [new Op { DeleteUser = delete }], wait, cancellationToken);
+        return await writes.WriteAsync(request.HttpContext, userId, key, [new Op { DeleteUser = delete }], wait, cancellationToken);
+    }
+
+    /// <summary>The request's idempotency key (null when it has none); returns why it is not one, or null.</summary>
+    private static string? KeyOf(HttpRequest request, out string? key)
+    {
+        key = null;
+        if (!request.Headers.TryGetValue(RequestIds.KeyHeader, out var values))
+        {
+            return null;
+        }
+
+        if (values.Count != 1)
+        {
+            return $"one {RequestIds.KeyHeader} header, not {values.Count}";
+        }
+
+        key = values[0]!;
+        return RequestIds.Check(key);
     }
 
     /// <summary>True to wait until applied, false not to, null for a bad value.</summary>

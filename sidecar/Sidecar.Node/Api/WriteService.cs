@@ -1,37 +1,69 @@
 using Confluent.Kafka;
 using Microsoft.Extensions.Options;
 using Sidecar.Common.Envelope;
+using Sidecar.Common.Kafka;
 using Sidecar.Node.Configuration;
 using Sidecar.Node.Ingest;
 using Sidecar.Node.Kafka;
+using Sidecar.Node.Merge;
 using Sidecar.Node.Metrics;
+using Sidecar.Node.Storage;
 
 namespace Sidecar.Node.Api;
 
-/// <summary>Produces a write and, when asked, waits until this node has applied it.</summary>
+/// <summary>
+/// Produces a write and, when asked, waits until this node has applied it. A request whose id
+/// this node has applied already is answered from the user's state, without a second record.
+/// </summary>
 internal sealed class WriteService
 {
     private readonly UpdateFactory _factory;
     private readonly UpdateProducer _producer;
     private readonly ApplyProgress _progress;
+    private readonly VersionedStore _store;
     private readonly NodeMetrics _metrics;
     private readonly TimeSpan _waitTimeout;
+    private readonly string _datacenter;
+    private readonly string _updatesTopic;
 
-    public WriteService(UpdateFactory factory, UpdateProducer producer, ApplyProgress progress, NodeMetrics metrics, IOptions<ApiOptions> api)
+    public WriteService(
+        UpdateFactory factory,
+        UpdateProducer producer,
+        ApplyProgress progress,
+        VersionedStore store,
+        NodeMetrics metrics,
+        IOptions<ApiOptions> api,
+        IOptions<NodeOptions> node,
+        IOptions<KafkaOptions> kafka)
     {
         _factory = factory;
         _producer = producer;
         _progress = progress;
+        _store = store;
         _metrics = metrics;
         _waitTimeout = api.Value.ApplyWaitTimeout;
+        _datacenter = node.Value.Datacenter;
+        _updatesTopic = kafka.Value.UpdatesTopic;
     }
 
-    public async Task<IResult> WriteAsync(string userId, IEnumerable<Op> ops, bool waitApplied, CancellationToken cancellationToken)
+    /// <param name="key">The client's idempotency key (validated), or null: the node makes one.</param>
+    public async Task<IResult> WriteAsync(HttpContext http, string userId, string? key, IEnumerable<Op> ops, bool waitApplied, CancellationToken cancellationToken)
     {
+        var requestId = RequestIds.Derive(userId, key ??= RequestIds.NewKey());
+        http.Response.Headers[RequestIds.KeyHeader] = key;
+        if (Applied(userId, requestId) is { } earlier)
+        {
+            // Like the first attempt's answer, which this node has applied: nothing is produced again.
+            _metrics.Replayed.Add(1);
+            http.Response.Headers[RequestIds.ReplayedHeader] = "true";
+            return Results.Json(earlier, NodeJsonContext.Default.WriteReceipt,
+                statusCode: waitApplied ? StatusCodes.Status200OK : StatusCodes.Status202Accepted);
+        }
+
         TopicPartitionOffset position;
         try
         {
-            position = await _producer.ProduceAsync(_factory.Create(userId, ops), cancellationToken);
+            position = await _producer.ProduceAsync(_factory.Create(userId, requestId, ops), cancellationToken);
         }
         catch (ProduceException<byte[], byte[]> e)
         {
@@ -39,7 +71,7 @@ internal sealed class WriteService
         }
 
         _metrics.Produced.Add(1);
-        var receipt = new WriteReceipt(userId, position.Topic, position.Partition.Value, position.Offset.Value, Applied: false);
+        var receipt = new WriteReceipt(userId, position.Topic, position.Partition.Value, position.Offset.Value, Applied: false, _datacenter);
         if (!waitApplied)
         {
             return Results.Json(receipt, NodeJsonContext.Default.WriteReceipt, statusCode: StatusCodes.Status202Accepted);
@@ -49,5 +81,18 @@ internal sealed class WriteService
         return applied
             ? Results.Json(receipt with { Applied = true }, NodeJsonContext.Default.WriteReceipt)
             : Problems.NotAppliedInTime(receipt, _waitTimeout);
+    }
+
+    /// <summary>Where the counted record of the request landed, when this node has applied it.</summary>
+    private WriteReceipt? Applied(string userId, string requestId)
+    {
+        using var lease = _store.Acquire();
+        if (UserStore.Read(lease.Version.Db, userId) is not { } state || RequestMemory.First(state, requestId) is not { } first)
+        {
+            return null;
+        }
+
+        var topic = first.Origin == _datacenter ? _updatesTopic : TopicNames.Remote(first.Origin, _updatesTopic);
+        return new WriteReceipt(userId, topic, first.Partition, first.Offset, Applied: true, first.Origin);
     }
 }

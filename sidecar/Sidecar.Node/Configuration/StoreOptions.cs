@@ -25,6 +25,19 @@ public sealed class StoreOptions
     [Range(0, 10_000_000)]
     public int ReadCacheEntries { get; set; } = 100_000;
 
+    /// <summary>How long a user's state remembers the ids of the requests it applied, measured
+    /// back from its newest request's stamp: a retry or a second copy of a request within it
+    /// counts once. Make it longer than a client retries and than replication can be away.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "30.00:00:00")]
+    public TimeSpan RequestWindow { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Request ids a user's state remembers at most (the newest): bounds the memory of a
+    /// user written very often. A request older than this many newer ones counts again.</summary>
+    [Range(1, 10_000)]
+    public int RequestsPerUser { get; set; } = 64;
+
+    internal Merge.RequestWindow Window => new(RequestWindow, RequestsPerUser);
+
     /// <summary>fsync the write-ahead log on every batch (survives power loss, not only process death).</summary>
     public bool SyncWrites { get; set; }
 }

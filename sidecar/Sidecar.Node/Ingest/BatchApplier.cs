@@ -4,6 +4,7 @@ using Google.Protobuf;
 using Sidecar.Common.Clocks;
 using Sidecar.Common.Envelope;
 using Sidecar.Node.Api;
+using Sidecar.Node.Configuration;
 using Sidecar.Node.Merge;
 using Sidecar.Store.State;
 using Sidecar.Node.Storage;
@@ -15,11 +16,14 @@ namespace Sidecar.Node.Ingest;
 /// the highest origin offset applied per origin partition, and the next local offset per
 /// consumed partition. Because all three land atomically, a crash anywhere either keeps the
 /// whole batch or none of it, and a record whose origin offset is at or below the stored one is
-/// skipped: each origin record is applied exactly once however often it is delivered.
+/// skipped: each origin record is applied exactly once however often it is delivered. Each
+/// request counts once however many records it has: the users' states remember their requests
+/// (<see cref="RequestMemory"/>), written in the same batch.
 /// </summary>
 internal sealed class BatchApplier
 {
     private readonly int _listCap;
+    private readonly RequestWindow _window;
     private readonly HybridLogicalClock _clock;
     private readonly WriteOptions _writeOptions;
 
@@ -28,11 +32,12 @@ internal sealed class BatchApplier
     private readonly Dictionary<string, PendingUser> _users = new(StringComparer.Ordinal);
     private bool[] _fresh = new bool[64];
 
-    public BatchApplier(int listCap, bool syncWrites, HybridLogicalClock clock)
+    public BatchApplier(StoreOptions store, HybridLogicalClock clock)
     {
-        _listCap = listCap;
+        _listCap = store.ListCap;
+        _window = store.Window;
         _clock = clock;
-        _writeOptions = new WriteOptions().SetSync(syncWrites);
+        _writeOptions = new WriteOptions().SetSync(store.SyncWrites);
     }
 
     public BatchResult Apply(StoreVersion version, IReadOnlyList<DecodedRecord> records)
@@ -105,6 +110,12 @@ internal sealed class BatchApplier
             }
         }
 
+        var duplicateRequests = 0;
+        foreach (var user in users.Values)
+        {
+            duplicateRequests += user.DuplicateRequests;
+        }
+
         using var batch = new WriteBatch();
         foreach (var user in users.Values)
         {
@@ -131,17 +142,23 @@ internal sealed class BatchApplier
             version.Cache.Written(user.UserId, fresh);
         }
 
-        return new BatchResult(applied, duplicates, positions, _fresh);
+        return new BatchResult(applied, duplicates, duplicateRequests, positions, _fresh);
     }
 
     private void Merge(RocksDb db, PendingUser user)
     {
         var state = UserStore.Read(db, user.Key) ?? new UserState();
+        var duplicates = 0;
         foreach (var (envelope, origin) in user.Updates)
         {
-            UpdateApplier.Apply(state, envelope, origin, _listCap);
+            if (UpdateApplier.Apply(state, envelope, origin, _listCap))
+            {
+                duplicates++;
+            }
         }
 
+        RequestMemory.Trim(state, _window);
+        user.DuplicateRequests = duplicates;
         user.State = state;
         user.Encoded = state.ToByteArray();
     }
@@ -161,12 +178,16 @@ internal sealed class BatchApplier
         public List<(UpdateEnvelope Envelope, Sidecar.Common.Kafka.OriginPosition Origin)> Updates { get; } = [];
 
         public byte[]? Encoded { get; set; }
+
+        public int DuplicateRequests { get; set; }
     }
 }
 
+/// <param name="Duplicates">Records skipped because their origin offset was applied already.</param>
+/// <param name="DuplicateRequests">Records applied whose request id had been applied already (they changed no count).</param>
 /// <param name="Fresh">Per record of the batch, whether it was applied now (not a duplicate, heartbeat
 /// or dead letter); the applier reuses the array for its next batch.</param>
-internal sealed record BatchResult(int Applied, int Duplicates, IReadOnlyDictionary<TopicPartition, long> Positions, bool[] Fresh)
+internal sealed record BatchResult(int Applied, int Duplicates, int DuplicateRequests, IReadOnlyDictionary<TopicPartition, long> Positions, bool[] Fresh)
 {
-    public static readonly BatchResult Empty = new(0, 0, new Dictionary<TopicPartition, long>(), []);
+    public static readonly BatchResult Empty = new(0, 0, 0, new Dictionary<TopicPartition, long>(), []);
 }

@@ -67,7 +67,7 @@ internal sealed class CatchUp
         }
 
         var decoder = new RecordDecoder(_node.Datacenter, _options.UpdatesTopic, _rules);
-        var applier = new BatchApplier(_store.ListCap, _store.SyncWrites, _clock);
+        var applier = new BatchApplier(_store, _clock);
         using var consumer = new ConsumerBuilder<byte[], byte[]>(_connection.ConsumerConfig($"{_node.Id}-catchup", $"sidecar-node-{_node.Id}-catchup"))
             .SetLogHandler(KafkaLog.To<IConsumer<byte[], byte[]>>(_logger))
             .Build();

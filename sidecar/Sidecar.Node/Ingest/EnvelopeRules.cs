@@ -11,6 +11,8 @@ internal sealed class EnvelopeRules
 {
     public const uint SchemaVersion = 1;
 
+    public const int MaxIdLength = 200;
+
     private readonly ApiOptions _api;
     private readonly int _listCap;
 
@@ -36,6 +38,12 @@ internal sealed class EnvelopeRules
         if (string.IsNullOrEmpty(envelope.OriginDc))
         {
             return "origin_dc is empty";
+        }
+
+        // The request id: what makes a retried or re-delivered request count once.
+        if (envelope.Id.Length is 0 or > MaxIdLength)
+        {
+            return $"id must be 1 to {MaxIdLength} characters (the request's id)";
         }
 
         if (envelope.Ops.Count == 0 || envelope.Ops.Count > _api.MaxOpsPerRequest)

@@ -62,9 +62,9 @@ internal sealed class IngestService : BackgroundService
         _options = options.Value;
         _node = node.Value;
         _decoder = new RecordDecoder(_node.Datacenter, _options.UpdatesTopic, rules);
-        _applier = new BatchApplier(storeOptions.Value.ListCap, storeOptions.Value.SyncWrites, clock);
+        _applier = new BatchApplier(storeOptions.Value, clock);
         // Its own applier: an applier reuses its buffers (and the result's Fresh array) per batch.
-        _stagedApplier = new BatchApplier(storeOptions.Value.ListCap, storeOptions.Value.SyncWrites, clock);
+        _stagedApplier = new BatchApplier(storeOptions.Value, clock);
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
@@ -194,6 +194,7 @@ internal sealed class IngestService : BackgroundService
 
         _metrics.Applied.Add(result.Applied);
         _metrics.Duplicates.Add(result.Duplicates);
+        _metrics.DuplicateRequests.Add(result.DuplicateRequests);
         _metrics.BatchDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
         RecordFreshness(batch, result.Fresh);
     }

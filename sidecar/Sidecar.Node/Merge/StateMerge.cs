@@ -38,6 +38,7 @@ internal static class StateMerge
             }
         }
 
+        RequestMemory.Join(target, other);
         Normalize(target, listCap);
     }
 
@@ -144,6 +145,15 @@ internal static class StateMerge
             into.BaseOffset = shard.BaseOffset;
             into.BaseValue = shard.BaseValue;
         }
+
+        // Folded duplicates (see RequestMemory.Trim) are a fact of the records, like the value.
+        if (shard.DuplicatesOffset > into.DuplicatesOffset || (shard.DuplicatesOffset == into.DuplicatesOffset && shard.Duplicates > into.Duplicates))
+        {
+            into.DuplicatesOffset = shard.DuplicatesOffset;
+            into.Duplicates = shard.Duplicates;
+        }
+
+        RequestMemory.BaselineMoved(into);
     }
 
     /// <summary>

@@ -9,13 +9,16 @@ namespace Sidecar.Node.Merge;
 /// merged as the piece of state it stands for (see <see cref="StateMerge"/>).
 /// </summary>
 /// <remarks>
-/// Counter increments are the one op that is not idempotent by itself: they count once per
+/// Counter increments are the one op that is not idempotent by itself: they land once per
 /// origin record because the shard they land in is versioned by the origin offset, and an
-/// envelope at or below a shard's offset is already included.
+/// envelope at or below a shard's offset is already included; and they count once per request
+/// because <see cref="RequestMemory"/> remembers the request's records and only the first counts.
 /// </remarks>
 internal static class UpdateApplier
 {
-    public static void Apply(UserState state, UpdateEnvelope envelope, OriginPosition origin, int listCap)
+    /// <summary>Applies the envelope; true when its request id had been applied already (a
+    /// retry or a second copy: it changes no count, and its other ops are idempotent).</summary>
+    public static bool Apply(UserState state, UpdateEnvelope envelope, OriginPosition origin, int listCap)
     {
         foreach (var op in envelope.Ops)
         {
@@ -45,6 +48,7 @@ internal static class UpdateApplier
                             BaseOffset = seen.OriginOffset,
                             BaseValue = seen.Value,
                         });
+                        RequestMemory.BaselineMoved(StateMerge.Shard(StateMerge.Counter(state, seen.Counter), seen.OriginDc, seen.OriginPartition));
                     }
 
                     break;
@@ -58,6 +62,7 @@ internal static class UpdateApplier
 
         ApplyIncrements(state, envelope, origin);
         StateMerge.Normalize(state, listCap);
+        return RequestMemory.Record(state, envelope, origin);
     }
 
     private static void ApplyIncrements(UserState state, UpdateEnvelope envelope, OriginPosition origin)

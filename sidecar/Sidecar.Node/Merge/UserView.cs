@@ -32,19 +32,20 @@ internal static class UserView
         return false;
     }
 
-    /// <summary>Sum of each shard's increments past what a delete-user had observed.</summary>
-    public static long Value(CounterEntry counter)
+    /// <summary>Sum of each shard's increments past what a delete-user had observed, less those
+    /// of requests' extra records (<see cref="RequestMemory"/>): each request counts once.</summary>
+    public static long Value(UserState state, CounterEntry counter)
     {
         long total = 0;
         foreach (var shard in counter.Shards)
         {
             if (shard.Offset > shard.BaseOffset)
             {
-                total = unchecked(total + shard.Value - shard.BaseValue);
+                total = unchecked(total + shard.Value - shard.BaseValue - shard.Duplicates);
             }
         }
 
-        return total;
+        return unchecked(total - RequestMemory.Excess(state, counter));
     }
 
     public static bool IsLive(CounterEntry counter)

@@ -13,6 +13,8 @@ internal sealed class NodeMetrics
         var meter = meters.Create(MeterName);
         Applied = meter.CreateCounter<long>("sidecar.updates.applied", "{update}", "Update records applied to the store.");
         Duplicates = meter.CreateCounter<long>("sidecar.updates.duplicates", "{update}", "Records skipped because their origin offset was already applied.");
+        DuplicateRequests = meter.CreateCounter<long>("sidecar.requests.duplicates", "{record}", "Records of a request whose id was applied already: applied without changing any count.");
+        Replayed = meter.CreateCounter<long>("sidecar.requests.replayed", "{request}", "Write requests whose idempotency key this node had applied: answered without producing.");
         DeadLetters = meter.CreateCounter<long>("sidecar.updates.dead_letters", "{record}", "Records sent to the dead-letter topic.");
         Produced = meter.CreateCounter<long>("sidecar.updates.produced", "{update}", "Writes accepted and produced to the local updates topic.");
         BatchDuration = meter.CreateHistogram<double>("sidecar.ingest.batch.duration", "s", "Time to apply one batch to RocksDB.",
@@ -23,7 +25,7 @@ internal sealed class NodeMetrics
         meter.CreateObservableGauge("sidecar.ingest.lag", () => Lag, "{record}", "Records in the assigned partitions not yet applied.");
 
         // Export zeros from the start: an absent series and a zero one mean different things to alerts.
-        foreach (var counter in new[] { Applied, Duplicates, DeadLetters, Produced })
+        foreach (var counter in new[] { Applied, Duplicates, DuplicateRequests, Replayed, DeadLetters, Produced })
         {
             counter.Add(0);
         }
@@ -32,6 +34,10 @@ internal sealed class NodeMetrics
     public Counter<long> Applied { get; }
 
     public Counter<long> Duplicates { get; }
+
+    public Counter<long> DuplicateRequests { get; }
+
+    public Counter<long> Replayed { get; }
 
     public Counter<long> DeadLetters { get; }
 
