@@ -6,8 +6,10 @@ namespace Sidecar.Chaos.Tests.Workload;
 /// <summary>
 /// Writers through the proxies of both datacenters: each client issues one operation at a time
 /// (sets, deletes, list pushes, counter increments, a contended last-writer-wins field) on a
-/// shared set of users, and records every outcome in the <see cref="History"/>. Bounded in
-/// operations and in time.
+/// shared set of users, and records every outcome in the <see cref="History"/>. Every write
+/// carries an <c>Idempotency-Key</c>, and a write of unknown outcome (5xx, timeout, connection
+/// lost) is sent again with the same key until it is answered, as a careful client does: the
+/// system must then count it once. Bounded in operations and in time.
 /// </summary>
 internal sealed class Clients
 {
@@ -19,6 +21,10 @@ internal sealed class Clients
     private const int MaxPushesPerUser = 90;
 
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(5);
+
+    // How long a client keeps retrying one write of unknown outcome (faults last seconds; the
+    // scenarios heal before they stop the writers, so retries then succeed).
+    private static readonly TimeSpan RetryFor = TimeSpan.FromSeconds(90);
 
     // A delete is only issued for a field set at least this long ago: both stamps come from the
     // same host clock, and this keeps the delete's stamp above the set's on any node.
@@ -89,9 +95,9 @@ internal sealed class Clients
             }
 
             var start = DateTime.UtcNow;
-            var (outcome, status) = await SendAsync(proxy, user, op.Op);
+            var (outcome, status, attempts) = await SendWithRetriesAsync(proxy, user, op.Op, key: name);
             var end = DateTime.UtcNow;
-            History.Add(new Operation(client, seq, user, op.Kind, op.Name, name, start, end, outcome, status));
+            History.Add(new Operation(client, seq, user, op.Kind, op.Name, name, start, end, outcome, status, attempts));
             if (op.Kind == OpKind.Set && outcome == Outcome.Ok)
             {
                 mine.Add((user, name, end));
@@ -114,12 +120,34 @@ internal sealed class Clients
         }
     }
 
-    private static async Task<(Outcome, int)> SendAsync(Service proxy, string user, object op)
+    /// <summary>Sends the write, and again with the same key while its outcome is unknown (bounded by <see cref="RetryFor"/>).</summary>
+    private static async Task<(Outcome Outcome, int Status, int Attempts)> SendWithRetriesAsync(Service proxy, string user, object op, string key)
+    {
+        var until = DateTime.UtcNow + RetryFor;
+        var delay = TimeSpan.FromMilliseconds(200);
+        var attempts = 0;
+        while (true)
+        {
+            attempts++;
+            var (outcome, status) = await SendAsync(proxy, user, op, key);
+            if (outcome != Outcome.Unknown || DateTime.UtcNow + delay > until)
+            {
+                return (outcome, status, attempts);
+            }
+
+            await Task.Delay(delay);
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(2).Ticks));
+        }
+    }
+
+    private static async Task<(Outcome, int)> SendAsync(Service proxy, string user, object op, string key)
     {
         using var timeout = new CancellationTokenSource(RequestTimeout);
         try
         {
-            using var response = await proxy.Http.PostAsJsonAsync($"/v1/users/{user}/updates", new { ops = new[] { op } }, timeout.Token);
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"/v1/users/{user}/updates") { Content = JsonContent.Create(new { ops = new[] { op } }) };
+            request.Headers.Add("Idempotency-Key", key);
+            using var response = await proxy.Http.SendAsync(request, timeout.Token);
             var status = (int)response.StatusCode;
             return (status switch
             {

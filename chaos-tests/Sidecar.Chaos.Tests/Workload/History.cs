@@ -15,6 +15,9 @@ internal sealed class History
 
     public int Unknown => _operations.Count(o => o.Outcome == Outcome.Unknown);
 
+    /// <summary>Operations answered only after a retry with the same key.</summary>
+    public int Retried => _operations.Count(o => o.Attempts > 1);
+
     public override string ToString() =>
-        $"{_operations.Count} operations: {Acknowledged} acknowledged, {Unknown} unknown, {_operations.Count(o => o.Outcome == Outcome.Failed)} refused";
+        $"{_operations.Count} operations: {Acknowledged} acknowledged ({Retried} after retries with the same key), {Unknown} unknown, {_operations.Count(o => o.Outcome == Outcome.Failed)} refused";
 }

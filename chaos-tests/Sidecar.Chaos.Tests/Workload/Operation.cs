@@ -26,11 +26,12 @@ internal enum Outcome
     /// <summary>4xx: refused before anything was produced; it must never appear.</summary>
     Failed,
 
-    /// <summary>5xx, timeout, connection lost: it may or may not have been produced.</summary>
+    /// <summary>5xx, timeout, connection lost on every attempt: it may or may not have been produced.</summary>
     Unknown,
 }
 
-/// <summary>One operation of the history: what a client asked, when, and what it was told.</summary>
+/// <summary>One operation of the history: what a client asked, when, and what it was told at
+/// the last of its <paramref name="Attempts"/> (all with the same idempotency key).</summary>
 internal sealed record Operation(
     string Client, long Seq, string User, OpKind Kind, string Name, string Value,
-    DateTime Start, DateTime End, Outcome Outcome, int Status);
+    DateTime Start, DateTime End, Outcome Outcome, int Status, int Attempts = 1);

@@ -147,7 +147,8 @@ internal static class StateMerge
         }
 
         // Folded duplicates (see RequestMemory.Trim) are a fact of the records, like the value.
-        if (shard.DuplicatesOffset > into.DuplicatesOffset || (shard.DuplicatesOffset == into.DuplicatesOffset && shard.Duplicates > into.Duplicates))
+        // (A piece without any, like a delete-user's observation, leaves them as they are.)
+        if (shard.Duplicates != 0 && (shard.DuplicatesOffset > into.DuplicatesOffset || (shard.DuplicatesOffset == into.DuplicatesOffset && shard.Duplicates > into.Duplicates)))
         {
             into.DuplicatesOffset = shard.DuplicatesOffset;
             into.Duplicates = shard.Duplicates;
