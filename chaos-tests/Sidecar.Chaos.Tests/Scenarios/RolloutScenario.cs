@@ -14,12 +14,29 @@ internal static class RolloutScenario
     /// </summary>
     public static async Task RunAsync(ChaosScenario scenario, Func<Service, string, Task> fault)
     {
-        var deployment = scenario.Deployment;
-        var version = "v" + Guid.NewGuid().ToString("N")[..8];
-        await Rollouts.PublishAsync(deployment, version, users: 50);
+        var version = await PublishAsync(scenario.Deployment);
         scenario.StartLoad();
         await ChaosScenario.Hold(TimeSpan.FromSeconds(2));
+        await RoundAsync(scenario, version, fault);
+        await FinishAsync(scenario, version);
+    }
 
+    /// <summary>A new version published in both datacenters.</summary>
+    public static async Task<string> PublishAsync(Deployment deployment)
+    {
+        var version = "v" + Guid.NewGuid().ToString("N")[..8];
+        await Rollouts.PublishAsync(deployment, version, users: 50);
+        return version;
+    }
+
+    /// <summary>
+    /// One round of <paramref name="version"/> in dc-a with <paramref name="fault"/> injected while
+    /// it is open (given the round's coordinator node); the decision must come within 120 s
+    /// (Rollout:VoteTimeout bounds it), and an aborted round is started again until committed.
+    /// </summary>
+    public static async Task RoundAsync(ChaosScenario scenario, string version, Func<Service, string, Task> fault)
+    {
+        var deployment = scenario.Deployment;
         await Rollouts.StartAsync(deployment, deployment.A, version, wait: false);
         var coordinator = await WaitAsync(async () =>
         {
@@ -28,14 +45,20 @@ internal static class RolloutScenario
                 ? await Rollouts.CoordinatorAsync(deployment.A)
                 : null;
         });
+        var started = DateTime.UtcNow;
         await fault(deployment.A.Nodes.Single(n => n.Alias == $"node-{coordinator}"), version);
-        var first = await DecisionAsync(deployment);
-        scenario.Fault($"the round was decided: {first}");
+        var (first, reason) = await DecisionAsync(deployment);
+        scenario.Fault($"the round was decided {(DateTime.UtcNow - started).TotalSeconds:F0} s after the fault began: {first}{(reason is null ? "" : $" ({reason})")}");
         if (first != "commit")
         {
             await Rollouts.StartAsync(deployment, deployment.A, version, wait: true);
         }
+    }
 
+    /// <summary>Rolls dc-b to <paramref name="version"/>, converges and requires it on every node.</summary>
+    public static async Task FinishAsync(ChaosScenario scenario, string version)
+    {
+        var deployment = scenario.Deployment;
         await Rollouts.StartAsync(deployment, deployment.B, version, wait: true);
         scenario.Healed($"{version} committed in dc-a and dc-b");
 
@@ -47,11 +70,16 @@ internal static class RolloutScenario
     }
 
     /// <summary>dc-a's decision; without one in time, fails with what Consul holds and what dc-a's nodes and servers logged.</summary>
-    private static async Task<string> DecisionAsync(Deployment deployment)
+    private static async Task<(string Outcome, string? Reason)> DecisionAsync(Deployment deployment)
     {
         try
         {
-            return await Rollouts.WaitDecisionAsync(deployment.A, TimeSpan.FromSeconds(120));
+            var outcome = await Rollouts.WaitDecisionAsync(deployment.A, TimeSpan.FromSeconds(120));
+            var tree = await Rollouts.TreeAsync(deployment.A);
+            var reason = Rollouts.NewestRound(tree) is { } round && tree.TryGetValue(round + "decision", out var decision)
+                && decision.ValueKind == System.Text.Json.JsonValueKind.Object && decision.TryGetProperty("reason", out var r)
+                && r.ValueKind == System.Text.Json.JsonValueKind.String ? r.GetString() : null;
+            return (outcome, reason);
         }
         catch (TimeoutException e)
         {
