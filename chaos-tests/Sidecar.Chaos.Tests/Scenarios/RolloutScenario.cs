@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Sidecar.Chaos.Tests.Topology;
 
 namespace Sidecar.Chaos.Tests.Scenarios;
@@ -45,10 +46,12 @@ internal static class RolloutScenario
                 ? await Rollouts.CoordinatorAsync(deployment.A)
                 : null;
         });
-        var started = DateTime.UtcNow;
+        var started = DateTimeOffset.UtcNow;
         await fault(deployment.A.Nodes.Single(n => n.Alias == $"node-{coordinator}"), version);
-        var (first, reason) = await DecisionAsync(deployment);
-        scenario.Fault($"the round was decided {(DateTime.UtcNow - started).TotalSeconds:F0} s after the fault began: {first}{(reason is null ? "" : $" ({reason})")}");
+        var (first, reason, at) = await DecisionAsync(deployment);
+        // The decision's own time (the coordinator's clock: the host's, shared by the containers).
+        var after = at is { } t ? $"{(t - started).TotalSeconds:F1} s" : "?";
+        scenario.Fault($"the round was decided {after} after the fault began: {first}{(reason is null ? "" : $" ({reason})")}");
         if (first != "commit")
         {
             await Rollouts.StartAsync(deployment, deployment.A, version, wait: true);
@@ -70,16 +73,20 @@ internal static class RolloutScenario
     }
 
     /// <summary>dc-a's decision; without one in time, fails with what Consul holds and what dc-a's nodes and servers logged.</summary>
-    private static async Task<(string Outcome, string? Reason)> DecisionAsync(Deployment deployment)
+    private static async Task<(string Outcome, string? Reason, DateTimeOffset? At)> DecisionAsync(Deployment deployment)
     {
         try
         {
             var outcome = await Rollouts.WaitDecisionAsync(deployment.A, TimeSpan.FromSeconds(120));
             var tree = await Rollouts.TreeAsync(deployment.A);
-            var reason = Rollouts.NewestRound(tree) is { } round && tree.TryGetValue(round + "decision", out var decision)
-                && decision.ValueKind == System.Text.Json.JsonValueKind.Object && decision.TryGetProperty("reason", out var r)
-                && r.ValueKind == System.Text.Json.JsonValueKind.String ? r.GetString() : null;
-            return (outcome, reason);
+            if (Rollouts.NewestRound(tree) is not { } round || !tree.TryGetValue(round + "decision", out var decision) || decision.ValueKind != JsonValueKind.Object)
+            {
+                return (outcome, null, null);
+            }
+
+            var reason = decision.TryGetProperty("reason", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString() : null;
+            DateTimeOffset? at = decision.TryGetProperty("at", out var a) && a.TryGetDateTimeOffset(out var when) ? when : null;
+            return (outcome, reason, at);
         }
         catch (TimeoutException e)
         {
