@@ -52,6 +52,7 @@ internal static class RolloutScenario
         // The decision's own time (the coordinator's clock: the host's, shared by the containers).
         var after = at is { } t ? $"{(t - started).TotalSeconds:F1} s" : "?";
         scenario.Fault($"the round was decided {after} after the fault began: {first}{(reason is null ? "" : $" ({reason})")}");
+        await ReportVoteRetriesAsync(scenario, deployment.A);
         if (first != "commit")
         {
             await Rollouts.StartAsync(deployment, deployment.A, version, wait: true);
@@ -93,6 +94,27 @@ internal static class RolloutScenario
             var tree = await Rollouts.TreeAsync(deployment.A);
             var logs = await Task.WhenAll(deployment.A.Nodes.Concat(deployment.A.Consul).Select(async s => $"---- {s.Alias}\n{await s.LogsAsync(150)}"));
             throw new TimeoutException($"{e.Message}\nrollout keys in dc-a:\n{string.Join('\n', tree.Select(kv => $"  {kv.Key} = {kv.Value}"))}\n{string.Join('\n', logs)}", e);
+        }
+    }
+
+    /// <summary>Which nodes had to write their vote again in the newest round (their logs say so):
+    /// evidence of which path decided the round.</summary>
+    private static async Task ReportVoteRetriesAsync(ChaosScenario scenario, Datacenter dc)
+    {
+        if (Rollouts.NewestRound(await Rollouts.TreeAsync(dc)) is not { } key || !ulong.TryParse(key.Split('/')[1], out var round))
+        {
+            return;
+        }
+
+        foreach (var node in dc.Nodes)
+        {
+            var lines = (await node.LogsAsync(int.MaxValue)).Split('\n').Where(l => l.Contains($"Round {round}:", StringComparison.Ordinal)).ToList();
+            var failed = lines.Count(l => l.Contains("voting failed", StringComparison.Ordinal));
+            var replaced = lines.Count(l => l.Contains("placing it again", StringComparison.Ordinal));
+            if (failed + replaced > 0)
+            {
+                scenario.Fault($"{node.Alias}: {failed} vote write(s) failed, {replaced} vote(s) placed again after a lost session");
+            }
         }
     }
 
