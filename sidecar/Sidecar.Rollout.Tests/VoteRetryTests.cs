@@ -18,9 +18,10 @@ public sealed class VoteRetryTests
         await using var cluster = await RolloutCluster.StartAsync();
         await using var relay = new TcpRelay(cluster.Consul.Address.Port);
         // n3 reaches Consul only through the relay. Its check TTL outlasts the outage, so it stays
-        // passing (and keeps its session): only the vote's write fails.
+        // passing (and keeps its session): only the vote's write fails. Its vote is held back
+        // long enough for the test to cut the link first, even on a loaded machine.
         string[] n3 = ["--Consul:Address", relay.Address.ToString(), "--Consul:CheckTtl", "00:00:30",
-            "--Rollout:PrepareDelay", "00:00:04", "--Rollout:Coordinate", "false"];
+            "--Rollout:PrepareDelay", "00:00:10", "--Rollout:Coordinate", "false"];
         await cluster.StartNodesAsync(("n1", []), ("n2", []), ("n3", n3));
         await cluster.BuildAndPublishAsync("v1", Documents.Users("u", 100, "v1"));
 
@@ -42,8 +43,9 @@ public sealed class VoteRetryTests
     public async Task A_vote_whose_session_was_lost_mid_round_is_placed_again_with_a_new_session_and_the_round_commits()
     {
         await using var cluster = await RolloutCluster.StartAsync();
-        // n1 votes at once and never coordinates; n2 and n3 hold their votes back.
-        string[] slow = ["--Rollout:PrepareDelay", "00:00:08"];
+        // n1 votes at once and never coordinates; n2 and n3 hold their votes back long enough for
+        // the test to act between n1's vote and theirs, even on a loaded machine.
+        string[] slow = ["--Rollout:PrepareDelay", "00:00:15"];
         await cluster.StartNodesAsync(("n1", ["--Rollout:Coordinate", "false"]), ("n2", slow), ("n3", slow));
         await cluster.BuildAndPublishAsync("v1", Documents.Users("u", 100, "v1"));
 
