@@ -102,7 +102,7 @@ internal sealed class Deployment : IAsyncDisposable
             for (var i = 1; i <= nodesPerDatacenter; i++)
             {
                 var id = $"{dc.Short}{i}";
-                var consul = dc.Consul[(i - 1) % dc.Consul.Count].Alias;
+                var consul = ConsulServerOf(dc, i).Alias;
                 dc.Nodes.Add(ServiceBuilder.Create(_run, $"node-{id}", dc.Name, "node", dc.Network,
                 [
                     "--Node:Id", id, "--Node:Datacenter", dc.Name, "--Node:DataRoot", "/data",
@@ -113,6 +113,9 @@ internal sealed class Deployment : IAsyncDisposable
                     // Votes are held back this long after preparing: the rollout scenarios' fault
                     // window. No other scenario rolls out.
                     "--Rollout:PrepareDelay", "00:00:03", "--Rollout:PollInterval", "00:00:00.500",
+                    // A round with a silent participant is decided this long after its first vote
+                    // (the default, 2 min, is sized for big snapshots): within the tests' wait.
+                    "--Rollout:VoteTimeout", "00:00:30",
                 ], bind: $"{Registry}:{RegistryMount}"));
             }
 
@@ -158,6 +161,17 @@ internal sealed class Deployment : IAsyncDisposable
     }
 
     private Datacenter Other(Datacenter dc) => dc == A ? B : A;
+
+    /// <summary>The Consul server that node <paramref name="i"/> (1-based) of <paramref name="dc"/>
+    /// talks to: nodes are spread over the servers, each talks to one directly (no local agent).</summary>
+    private static Service ConsulServerOf(Datacenter dc, int i) => dc.Consul[(i - 1) % dc.Consul.Count];
+
+    /// <summary>The Consul server <paramref name="node"/> talks to (its registration, session, votes).</summary>
+    public Service ConsulServerOf(Service node)
+    {
+        var dc = Datacenters.Single(d => d.Nodes.Contains(node));
+        return ConsulServerOf(dc, dc.Nodes.IndexOf(node) + 1);
+    }
 
     private static string ConsulAlias(Datacenter dc, int i, int servers) => servers == 1 ? $"consul-{dc.Short}" : $"consul-{dc.Short}{i}";
 

@@ -25,6 +25,16 @@ public sealed class RolloutOptions
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan PrepareDelay { get; set; } = TimeSpan.Zero;
 
+    /// <summary>How long the coordinator waits for the remaining live votes once the round's first
+    /// vote was cast (that participant had prepared the version, so the others are expected soon
+    /// after: they prepare the same snapshot). A participant whose vote could not be written keeps
+    /// retrying (a Consul server away, a lost session); past this the round aborts and names them,
+    /// however long its deadline. So whichever single Consul server dies, a round in which one
+    /// participant voted is decided within about this long after that vote. Must exceed the
+    /// spread of prepare times between nodes (the slowest node's catch-up from Kafka).</summary>
+    [Range(typeof(TimeSpan), "00:00:05", "01:00:00")]
+    public TimeSpan VoteTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>Take part in coordinating (leader election). Off: this node only participates.</summary>
     public bool Coordinate { get; set; } = true;
 

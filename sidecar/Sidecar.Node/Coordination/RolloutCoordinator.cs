@@ -1,7 +1,7 @@
-using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using Sidecar.Common.Consul;
 using Sidecar.Node.Configuration;
+using Sidecar.Node.Coordination.Decisions;
 using Sidecar.Store.Rollout;
 
 namespace Sidecar.Node.Coordination;
@@ -14,9 +14,10 @@ namespace Sidecar.Node.Coordination;
 /// <list type="number">
 /// <item>A pending request becomes a round: the proposal (participants: the service's passing
 /// instances) is created and the request deleted in one transaction.</item>
-/// <item>An undecided round aborts on a NO vote, on a vote whose session is gone, on a silent
-/// participant that is no longer healthy, or at its deadline; it commits once every participant
-/// voted YES, with one transaction that checks the proposal and every vote's session, CASes
+/// <item>An undecided round is decided by <see cref="CoordinatorDecision"/>: it aborts on a NO
+/// vote, on a participant without a live vote that is no longer healthy, at its deadline, or
+/// <c>Rollout:VoteTimeout</c> after its first vote; it commits once every participant holds a live
+/// YES vote, with one transaction that checks the proposal and every vote's session, CASes
 /// <c>rollout/current</c> and creates the decision (create-only, so it is written once).</item>
 /// </list>
 /// </summary>
@@ -26,10 +27,12 @@ internal sealed class RolloutCoordinator : BackgroundService
     private readonly NodeSession _session;
     private readonly RolloutOptions _options;
     private readonly ILogger<RolloutCoordinator> _logger;
-    private long _nextPrune;
+    private readonly TimeProvider _time;
+    private DateTimeOffset _nextPrune;
 
-    public RolloutCoordinator(NodeConsul consul, NodeSession session, IOptions<RolloutOptions> options, ILogger<RolloutCoordinator> logger)
+    public RolloutCoordinator(NodeConsul consul, NodeSession session, IOptions<RolloutOptions> options, TimeProvider time, ILogger<RolloutCoordinator> logger)
     {
+        _time = time;
         _consul = consul;
         _session = session;
         _options = options.Value;
@@ -76,23 +79,23 @@ internal sealed class RolloutCoordinator : BackgroundService
 
         if (status.Round is { Decision: null } round)
         {
-            await DecideAsync(status, round, cancellationToken);
+            await DecideAsync(round, cancellationToken);
         }
         else if (status.Request is { } request)
         {
             await ProposeAsync(status, request, cancellationToken);
         }
-        else if (Stopwatch.GetTimestamp() > _nextPrune)
+        else if (_time.GetUtcNow() > _nextPrune)
         {
             await PruneAsync(cancellationToken);
-            _nextPrune = Stopwatch.GetTimestamp() + 30 * Stopwatch.Frequency;
+            _nextPrune = _time.GetUtcNow() + TimeSpan.FromSeconds(30);
         }
     }
 
     private async Task ProposeAsync(RolloutStatus status, RolloutRequest request, CancellationToken cancellationToken)
     {
         var round = status.RequestIndex;
-        var now = DateTimeOffset.UtcNow;
+        var now = _time.GetUtcNow();
         string? refusal = null;
         string location = "";
         IReadOnlyList<Participant> participants = [];
@@ -220,55 +223,49 @@ internal sealed class RolloutCoordinator : BackgroundService
 
     private sealed record Followers(IReadOnlyList<Participant> Participants, IReadOnlyList<Participant> Elsewhere, IReadOnlyList<string> Unreachable);
 
-    private async Task DecideAsync(RolloutStatus status, RoundStatus round, CancellationToken cancellationToken)
+    private async Task DecideAsync(RoundStatus round, CancellationToken cancellationToken)
     {
         var proposal = round.Proposal;
-        if (round.Votes.FirstOrDefault(v => !v.Vote.Yes) is { } no)
+        IReadOnlySet<string>? healthy = null;
+        if (CoordinatorDecision.NeedsHealth(round))
         {
-            await AbortAsync(round, $"{no.Vote.Node} voted NO: {no.Vote.Reason}", cancellationToken);
-            return;
+            try
+            {
+                healthy = (await FollowersAsync(proposal.Participants.Select(p => p.Datacenter), tolerateUnreachable: false, cancellationToken))
+                    .Participants.Select(p => p.Node).ToHashSet();
+            }
+            catch (Exception e) when (e is ConsulException or HttpRequestException or TimeoutException)
+            {
+                // Health unknown: only the timeouts can decide this read.
+                _logger.LogDebug("Round {Round}: cannot read the participants' health: {Error}", proposal.Round, e.Message);
+            }
         }
 
-        if (round.Votes.FirstOrDefault(v => !v.Alive) is { } dead)
+        var verdict = CoordinatorDecision.Decide(round, healthy, _time.GetUtcNow(), _options.VoteTimeout);
+        switch (verdict.Action)
         {
-            await AbortAsync(round, $"{dead.Vote.Node} lost its session after voting (it died or stopped being ready)", cancellationToken);
-            return;
-        }
-
-        var silent = proposal.Participants.Where(p => round.VoteOf(p.Node) is null).Select(p => p.Node).ToList();
-        if (silent.Count == 0)
-        {
-            await CommitAsync(round, cancellationToken);
-            return;
-        }
-
-        if (DateTimeOffset.UtcNow > proposal.Deadline)
-        {
-            await AbortAsync(round, $"deadline passed without a vote from {string.Join(", ", silent)}", cancellationToken);
-            return;
-        }
-
-        var healthy = (await FollowersAsync(proposal.Participants.Select(p => p.Datacenter), tolerateUnreachable: false, cancellationToken))
-            .Participants.Select(p => p.Node).ToHashSet();
-        if (silent.Where(n => !healthy.Contains(n)).ToList() is { Count: > 0 } gone)
-        {
-            await AbortAsync(round, $"{string.Join(", ", gone)} stopped being healthy before voting", cancellationToken);
+            case RoundVerdict.Kind.Commit:
+                await CommitAsync(round, cancellationToken);
+                break;
+            case RoundVerdict.Kind.Abort:
+                await AbortAsync(round, verdict.Reason!, cancellationToken);
+                break;
         }
     }
 
     private async Task CommitAsync(RoundStatus round, CancellationToken cancellationToken)
     {
         var proposal = round.Proposal;
-        var now = DateTimeOffset.UtcNow;
+        var now = _time.GetUtcNow();
         var ops = new List<TxnOp> { TxnOp.CheckIndex(Keys.Proposal(proposal.Round), round.ProposalIndex) };
         ops.AddRange(round.Votes.Select(v => TxnOp.CheckSession(v.Key, v.Session!)));
         ops.Add(TxnOp.Cas(Keys.Current, RolloutJson.Bytes(new CurrentVersion(proposal.Version, proposal.Previous, proposal.Round, now)), proposal.CurrentIndex));
         ops.Add(TxnOp.Cas(Keys.Decision(proposal.Round), RolloutJson.Bytes(new Decision(Decision.Commit, null, proposal.Version, now)), 0));
-        var started = Stopwatch.GetTimestamp();
+        var started = _time.GetTimestamp();
         var result = await Consul.Txn.ExecuteAsync(ops, cancellationToken: cancellationToken);
         if (result.Committed)
         {
-            _logger.LogInformation("Round {Round}: committed version {Version} ({Ms:F1} ms transaction)", proposal.Round, proposal.Version, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            _logger.LogInformation("Round {Round}: committed version {Version} ({Ms:F1} ms transaction)", proposal.Round, proposal.Version, _time.GetElapsedTime(started).TotalMilliseconds);
         }
         else
         {
@@ -285,7 +282,7 @@ internal sealed class RolloutCoordinator : BackgroundService
     private async Task AbortAsync(RoundStatus round, string reason, CancellationToken cancellationToken)
     {
         var proposal = round.Proposal;
-        var decision = new Decision(Decision.Abort, reason, proposal.Version, DateTimeOffset.UtcNow);
+        var decision = new Decision(Decision.Abort, reason, proposal.Version, _time.GetUtcNow());
         var result = await Consul.Txn.ExecuteAsync(
             [TxnOp.CheckIndex(Keys.Proposal(proposal.Round), round.ProposalIndex), TxnOp.Cas(Keys.Decision(proposal.Round), RolloutJson.Bytes(decision), 0)],
             cancellationToken: cancellationToken);

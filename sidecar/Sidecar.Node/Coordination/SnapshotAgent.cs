@@ -1,7 +1,7 @@
-using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using Sidecar.Common.Consul;
 using Sidecar.Node.Configuration;
+using Sidecar.Node.Coordination.Decisions;
 using Sidecar.Node.Ingest;
 using Sidecar.Node.Storage;
 using Sidecar.Store.Rollout;
@@ -16,7 +16,9 @@ namespace Sidecar.Node.Coordination;
 /// <item>converges to the committed version: promotes the staged version the moment a commit
 /// lands, or prepares the committed version and then promotes it (a node that missed the round);</item>
 /// <item>in an undecided round it takes part in, prepares the proposed version and votes YES,
-/// or NO with the reason (bad checksum, bad format, missing files);</item>
+/// or NO with the reason (bad checksum, bad format, missing files); keeps that vote in Consul
+/// while the round is open: a failed write is tried again with a bounded backoff, and a vote
+/// that lost its session is placed again with the new one;</item>
 /// <item>after a decision, discards what an abort left staged and acknowledges.</item>
 /// </list>
 /// At start-up, before ingest runs, it loads the committed version, so a joining or restarted
@@ -32,9 +34,15 @@ internal sealed class SnapshotAgent : BackgroundService
     private readonly ApplyProgress _progress;
     private readonly RolloutOptions _options;
     private readonly ILogger<SnapshotAgent> _logger;
+    private readonly TimeProvider _time;
+    private readonly WriteBackoff _backoff = new();
+    // Serialises vote writes: the preparation writes its vote at once, the loop writes it again.
+    private readonly SemaphoreSlim _voteGate = new(1, 1);
     private Task _work = Task.CompletedTask;
     private CancellationTokenSource? _workCts;
     private ulong? _workRound;
+    private volatile Ballot? _ballot;
+    private (ulong Round, string Session)? _placed;
 
     public SnapshotAgent(
         NodeConsul consul,
@@ -44,8 +52,10 @@ internal sealed class SnapshotAgent : BackgroundService
         CatchUp catchUp,
         ApplyProgress progress,
         IOptions<RolloutOptions> options,
+        TimeProvider time,
         ILogger<SnapshotAgent> logger)
     {
+        _time = time;
         _consul = consul;
         _session = session;
         _store = store;
@@ -105,7 +115,7 @@ internal sealed class SnapshotAgent : BackgroundService
             {
                 // Not ready until the committed version is known and loaded: keep trying.
                 _logger.LogWarning("Cannot load the committed version yet ({Error}); retrying in {Delay}", e.Message, delay);
-                await Task.Delay(delay, cancellationToken);
+                await Task.Delay(delay, _time, cancellationToken);
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
             }
         }
@@ -127,68 +137,82 @@ internal sealed class SnapshotAgent : BackgroundService
 
     private async Task HandleAsync(RolloutStatus status, CancellationToken cancellationToken)
     {
-        var round = status.Round is { } r && r.IsParticipant(Me) ? r : null;
-        var committed = status.CommittedVersion;
-
         // An abort (or a round that moved on) cancels this node's preparation for it.
-        if (_workRound is { } working && !_work.IsCompleted && (round is null || round.Proposal.Round != working || round.Decision is { Committed: false }))
+        if (AgentDecision.ShouldCancelWork(status, Me, Local()))
         {
             _workCts?.Cancel();
         }
 
-        if (committed != _store.LiveVersionId)
+        var committed = status.CommittedVersion;
+        var round = AgentDecision.MyRound(status, Me);
+        var action = AgentDecision.Next(status, Me, Local(), _time.GetUtcNow());
+        switch (action)
         {
-            if (_store.Staged is { Dual: true } staged && staged.Version.Id == committed)
-            {
+            case AgentAction.Promote:
                 // The commit: one pointer swap; readers holding the old version finish on it.
                 _store.Promote(committed);
                 _store.Prune(_options.RetainVersions);
-            }
-            else if (_work.IsCompleted)
-            {
+                break;
+            case AgentAction.PrepareCommitted:
                 if (_store.Staged is { } other && other.Version.Id != committed)
                 {
                     _store.Discard(other.Version);
                 }
 
-                if (_store.Staged is null)
+                _logger.LogInformation("Committed version {Committed} is not live here: preparing it", committed);
+                StartWork(null, committed, cancellationToken);
+                break;
+            case AgentAction.Prepare:
+                _logger.LogInformation("Round {Round}: preparing version {Version}", round!.Proposal.Round, round.Proposal.Version);
+                StartWork(round.Proposal, round.Proposal.Version, cancellationToken);
+                break;
+            case AgentAction.Vote or AgentAction.Revote:
+                if (action == AgentAction.Revote)
                 {
-                    _logger.LogInformation("Committed version {Committed} is not live here: preparing it", committed);
-                    StartWork(null, committed, cancellationToken);
+                    _logger.LogWarning("Round {Round}: this node's vote lost its session; placing it again with the current session", round!.Proposal.Round);
                 }
-            }
-        }
-        else if (round is { Decision: null } && round.VoteOf(Me) is null && _work.IsCompleted && _store.Staged is null)
-        {
-            _logger.LogInformation("Round {Round}: preparing version {Version}", round.Proposal.Round, round.Proposal.Version);
-            StartWork(round.Proposal, round.Proposal.Version, cancellationToken);
-        }
-        else if (_work.IsCompleted && _store.Staged is { } leftover && (round is null || round.Decision is not null))
-        {
-            // Staged for a round that aborted (or vanished): not needed any more.
-            _store.Discard(leftover.Version);
-            _store.Prune(_options.RetainVersions);
+
+                await WriteVoteAsync(round!.Proposal.Round, cancellationToken);
+                break;
+            case AgentAction.Discard when _store.Staged is { } leftover:
+                // Staged for a round that aborted (or vanished): not needed any more.
+                _store.Discard(leftover.Version);
+                _store.Prune(_options.RetainVersions);
+                break;
         }
 
         await AcknowledgeAsync(status, cancellationToken);
     }
 
+    /// <summary>This node's state for the decisions, read now.</summary>
+    private AgentLocalState Local()
+    {
+        var staged = _store.Staged;
+        return new AgentLocalState(_store.LiveVersionId, staged?.Version.Id, staged?.Dual ?? false, !_work.IsCompleted, _workRound, _ballot, _backoff.RetryAt);
+    }
+
     /// <summary>Acknowledges a decided round once this node applied its outcome.</summary>
     private async Task AcknowledgeAsync(RolloutStatus status, CancellationToken cancellationToken)
     {
-        if (status.Round is not { Decision: { } decision } round || !round.IsParticipant(Me) || round.Acks.Any(a => a.Node == Me))
+        if (!AgentDecision.ShouldAcknowledge(status, Me, Local(), _time.GetUtcNow()))
         {
             return;
         }
 
-        var applied = decision.Committed
-            ? _store.LiveVersionId == round.Proposal.Version
-            : _store.Staged?.Version.Id != round.Proposal.Version && (_workRound != round.Proposal.Round || _work.IsCompleted);
-        if (applied)
+        var round = status.Round!;
+        var decision = round.Decision!;
+        var ack = new Ack(Me, decision.Outcome, _store.LiveVersionId, _time.GetUtcNow());
+        try
         {
-            var ack = new Ack(Me, decision.Outcome, _store.LiveVersionId, DateTimeOffset.UtcNow);
             await _consul.Rollout.Kv.PutAsync(_consul.Keys.Ack(round.Proposal.Round, Me), RolloutJson.Bytes(ack), cancellationToken: cancellationToken);
+            _backoff.Succeeded();
+            _ballot = null;
             _logger.LogInformation("Round {Round}: acknowledged {Outcome}, live version {Version}", round.Proposal.Round, decision.Outcome, _store.LiveVersionId);
+        }
+        catch (Exception e) when (e is HttpRequestException or TimeoutException or ConsulException)
+        {
+            var wait = _backoff.Failed(_time.GetUtcNow());
+            _logger.LogWarning("Round {Round}: acknowledging failed ({Error}); trying again in {Wait}", round.Proposal.Round, e.Message, wait);
         }
     }
 
@@ -204,7 +228,7 @@ internal sealed class SnapshotAgent : BackgroundService
     /// <summary>Prepares <paramref name="version"/> up to dual apply, then votes when in a round.</summary>
     private async Task PrepareAsync(Proposal? proposal, string version, CancellationToken cancellationToken)
     {
-        var started = Stopwatch.GetTimestamp();
+        var started = _time.GetTimestamp();
         StoreVersion? opened = null;
         StagedVersion? staged = null;
         try
@@ -219,14 +243,14 @@ internal sealed class SnapshotAgent : BackgroundService
             if (_options.PrepareDelay > TimeSpan.Zero && proposal is not null)
             {
                 _logger.LogWarning("Holding the vote back for {Delay} (Rollout:PrepareDelay)", _options.PrepareDelay);
-                await Task.Delay(_options.PrepareDelay, cancellationToken);
+                await Task.Delay(_options.PrepareDelay, _time, cancellationToken);
             }
 
-            var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+            var seconds = _time.GetElapsedTime(started).TotalSeconds;
             _logger.LogInformation("Prepared version {Version} in {Seconds:F2} s", version, seconds);
             if (proposal is not null)
             {
-                await VoteAsync(proposal, new Vote(Me, true, null, DateTimeOffset.UtcNow, seconds), cancellationToken);
+                await CastAsync(new Ballot(proposal.Round, new Vote(Me, true, null, _time.GetUtcNow(), seconds)), cancellationToken);
             }
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -236,7 +260,7 @@ internal sealed class SnapshotAgent : BackgroundService
             if (proposal is not null)
             {
                 var reason = e is SnapshotInvalidException ? e.Message : $"{e.GetType().Name}: {e.Message}";
-                await VoteAsync(proposal, new Vote(Me, false, reason, DateTimeOffset.UtcNow, Stopwatch.GetElapsedTime(started).TotalSeconds), CancellationToken.None);
+                await CastAsync(new Ballot(proposal.Round, new Vote(Me, false, reason, _time.GetUtcNow(), _time.GetElapsedTime(started).TotalSeconds)), CancellationToken.None);
             }
         }
         catch (OperationCanceledException)
@@ -256,25 +280,58 @@ internal sealed class SnapshotAgent : BackgroundService
         opened?.Release();
     }
 
-    private async Task VoteAsync(Proposal proposal, Vote vote, CancellationToken cancellationToken)
+    /// <summary>Keeps the ballot (the loop writes it again until it holds: see <see cref="AgentDecision"/>)
+    /// and writes it now, so a vote does not wait for the next read.</summary>
+    private async Task CastAsync(Ballot ballot, CancellationToken cancellationToken)
     {
+        _ballot = ballot;
+        await WriteVoteAsync(ballot.Round, cancellationToken);
+    }
+
+    /// <summary>
+    /// Writes this node's ballot for <paramref name="round"/> as its vote, acquired with the current
+    /// session (created again if the one before was lost). A failure is logged and leaves the
+    /// ballot for the loop, which tries again after <see cref="WriteBackoff"/>'s wait.
+    /// </summary>
+    private async Task WriteVoteAsync(ulong round, CancellationToken cancellationToken)
+    {
+        await _voteGate.WaitAsync(cancellationToken);
         try
         {
-            var session = await _session.GetAsync(cancellationToken);
-            var key = _consul.Keys.Vote(proposal.Round, Me);
-            if (await _consul.Rollout.Kv.AcquireAsync(key, RolloutJson.Bytes(vote), session, cancellationToken: cancellationToken))
+            if (_ballot is not { } ballot || ballot.Round != round)
             {
-                _logger.LogInformation("Round {Round}: voted {Vote}{Reason}", proposal.Round, vote.Yes ? "YES" : "NO", vote.Reason is null ? "" : ": " + vote.Reason);
+                return;
+            }
+
+            var session = await _session.GetAsync(cancellationToken);
+            if (_placed == (round, session))
+            {
+                return; // Held by this live session already: the read that asked for it was older than the write.
+            }
+
+            var vote = ballot.Vote;
+            if (await _consul.Rollout.Kv.AcquireAsync(_consul.Keys.Vote(round, Me), RolloutJson.Bytes(vote), session, cancellationToken: cancellationToken))
+            {
+                _placed = (round, session);
+                _backoff.Succeeded();
+                _logger.LogInformation("Round {Round}: voted {Vote}{Reason} (session {Session})", round, vote.Yes ? "YES" : "NO", vote.Reason is null ? "" : ": " + vote.Reason, session);
             }
             else
             {
-                _logger.LogWarning("Round {Round}: could not place the vote (key held by another session)", proposal.Round);
+                // Another session holds the key: this node's previous life, until Consul ends it.
+                var wait = _backoff.Failed(_time.GetUtcNow());
+                _logger.LogWarning("Round {Round}: could not place the vote (key held by another session); trying again in {Wait}", round, wait);
             }
         }
         catch (Exception e) when (e is HttpRequestException or TimeoutException or ConsulException or NodeNotReadyException)
         {
-            // No vote: the coordinator aborts at the deadline, or sooner if this node turns unhealthy.
-            _logger.LogError("Round {Round}: voting failed: {Error}", proposal.Round, e.Message);
+            // Kept: the loop writes it again while the round is undecided.
+            var wait = _backoff.Failed(_time.GetUtcNow());
+            _logger.LogError("Round {Round}: voting failed: {Error}; trying again in {Wait}", round, e.Message, wait);
+        }
+        finally
+        {
+            _voteGate.Release();
         }
     }
 }
