@@ -80,8 +80,8 @@ public sealed class BatchApplierTests : IDisposable
 
             var state = UserStore.Read(version.Db, "u")!;
             Assert.Equal(5, UserView.Value(state, state.Counters.Single()));
-            Assert.Equal("dc-b", RequestMemory.First(state, envelope.Id)!.Origin);
-            Assert.Equal(3, state.Requests.Single().Records.Count);
+            Assert.Equal("dc-b", RequestMemory.First(state, envelope.Id)!.Value.Datacenter);
+            Assert.Equal(3, RequestMemory.Requests(state).Single().Records);
         }
         finally
         {

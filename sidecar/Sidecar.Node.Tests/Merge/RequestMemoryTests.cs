@@ -31,7 +31,7 @@ public sealed class RequestMemoryTests
         Assert.Equal(4, Count(ab));
         Assert.Equal(4, Count(ba));
         Assert.Equal(Replica.Bytes(ab), Replica.Bytes(ba));
-        Assert.Equal("dc-a", RequestMemory.First(ba, "r1-x")!.Origin);
+        Assert.Equal("dc-a", RequestMemory.First(ba, "r1-x")!.Value.Datacenter);
     }
 
     [Fact]
@@ -55,7 +55,7 @@ public sealed class RequestMemoryTests
         }
 
         RequestMemory.Trim(_state, new RequestWindow(TimeSpan.FromHours(1), 3));
-        Assert.Equal(["r-2", "r-3", "r-4"], _state.Requests.Select(r => r.Id));
+        Assert.Equal(["r-2", "r-3", "r-4"], RequestMemory.Requests(_state).Select(r => r.Id));
     }
 
     [Fact]
@@ -96,7 +96,7 @@ public sealed class RequestMemoryTests
         Apply("r-delete", T0 + Second, new Op { DeleteUser = new DeleteUser() });
         ApplyAt(write, "dc-a", 0);
         Assert.Equal(5, Count(_state)); // the delete observed nothing, so the first still counts
-        Assert.Equal(2, _state.Requests.Single(r => r.Id == "r-1").Records.Count);
+        Assert.Equal(2, RequestMemory.Requests(_state).Single(r => r.Id == "r-1").Records);
     }
 
     private static long Count(UserState state) =>

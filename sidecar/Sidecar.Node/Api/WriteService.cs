@@ -92,7 +92,7 @@ internal sealed class WriteService
             return null;
         }
 
-        var topic = first.Origin == _datacenter ? _updatesTopic : TopicNames.Remote(first.Origin, _updatesTopic);
-        return new WriteReceipt(userId, topic, first.Partition, first.Offset, Applied: true, first.Origin);
+        var topic = first.Datacenter == _datacenter ? _updatesTopic : TopicNames.Remote(first.Datacenter, _updatesTopic);
+        return new WriteReceipt(userId, topic, first.Partition, first.Offset, Applied: true, first.Datacenter);
     }
 }

@@ -1,3 +1,6 @@
+using System.Buffers;
+using System.Text;
+using Google.Protobuf;
 using Sidecar.Common.Envelope;
 using Sidecar.Common.Kafka;
 using Sidecar.Store.State;
@@ -6,7 +9,7 @@ namespace Sidecar.Node.Merge;
 
 /// <summary>
 /// What makes a request count once: the request ids a user's state has applied, each with every
-/// record of it that arrived (<see cref="RequestEntry"/>).
+/// record of it that arrived (<c>UserState.requests</c>, laid out by <see cref="RequestLog"/>).
 /// </summary>
 /// <remarks>
 /// <para>A request can reach the log as several records: the same bytes produced twice (a
@@ -23,35 +26,82 @@ namespace Sidecar.Node.Merge;
 /// </remarks>
 internal static class RequestMemory
 {
+    private static readonly (string, long)[] NoIncrements = [];
+
     /// <summary>Records one applied record of a request; true when the request was already known.</summary>
     public static bool Record(UserState state, UpdateEnvelope envelope, OriginPosition origin)
     {
-        var index = SortedEntries.Find(state.Requests, new OrdinalKey(envelope.Id), e => new OrdinalKey(e.Id));
-        var record = new RequestRecord
+        var blob = state.Requests.Span;
+        var id = Encoding.UTF8.GetBytes(envelope.Id);
+        var fresh = new ArrayBufferWriter<byte>(64);
+        RequestLog.WriteRecord(fresh, envelope.Ops[0].Hlc, origin.Datacenter, origin.Partition, origin.Offset, Increments(envelope));
+        var record = fresh.WrittenSpan;
+        var parsed = RequestLog.ReadRecord(record, 0);
+
+        var at = 1;
+        while (at < blob.Length)
         {
-            Hlc = envelope.Ops[0].Hlc,
-            Origin = origin.Datacenter,
-            Partition = origin.Partition,
-            Offset = origin.Offset,
-        };
-        AddIncrements(record, envelope);
-        if (index < 0)
-        {
-            var entry = new RequestEntry { Id = envelope.Id };
-            entry.Records.Add(record);
-            state.Requests.Insert(~index, entry);
-            return false;
+            var entry = RequestLog.ReadEntry(blob, at);
+            var c = RequestLog.CompareId(blob, entry, id);
+            if (c == 0)
+            {
+                AddRecord(state, blob, entry, record, parsed);
+                return true;
+            }
+
+            if (c > 0)
+            {
+                break;
+            }
+
+            at = entry.End;
         }
 
-        InsertRecord(state.Requests[index], record);
-        return true;
+        var output = new ArrayBufferWriter<byte>(blob.Length + id.Length + record.Length + 3);
+        RequestLog.WriteByte(output, RequestLog.Format);
+        if (blob.Length > 1)
+        {
+            RequestLog.Write(output, blob[1..at]);
+        }
+
+        RequestLog.WriteByte(output, checked((byte)id.Length));
+        RequestLog.Write(output, id);
+        RequestLog.WriteByte(output, 1);
+        RequestLog.Write(output, record);
+        if (at < blob.Length)
+        {
+            RequestLog.Write(output, blob[at..]);
+        }
+
+        state.Requests = UnsafeByteOperations.UnsafeWrap(output.WrittenMemory);
+        return false;
     }
 
-    /// <summary>The record of <paramref name="id"/> that counts (the first), or null when the id is not remembered.</summary>
-    public static RequestRecord? First(UserState state, string id)
+    /// <summary>Where the record of <paramref name="id"/> that counts (the first) was written, or null when the id is not remembered.</summary>
+    public static OriginPosition? First(UserState state, string id)
     {
-        var index = SortedEntries.Find(state.Requests, new OrdinalKey(id), e => new OrdinalKey(e.Id));
-        return index < 0 ? null : state.Requests[index].Records[0];
+        var blob = state.Requests.Span;
+        var key = Encoding.UTF8.GetBytes(id);
+        for (var at = 1; at < blob.Length;)
+        {
+            var entry = RequestLog.ReadEntry(blob, at);
+            if (RequestLog.CompareId(blob, entry, key) == 0)
+            {
+                var first = RequestLog.ReadRecord(blob, entry.RecordsStart);
+                return new OriginPosition(RequestLog.Origin(blob, first), first.Partition, first.Offset);
+            }
+
+            at = entry.End;
+        }
+
+        return null;
+    }
+
+    /// <summary>The remembered request ids with how many records each has (for tests and diagnostics).</summary>
+    public static IReadOnlyList<(string Id, int Records)> Requests(UserState state)
+    {
+        var blob = state.Requests.Span;
+        return RequestLog.Entries(blob).Select(e => (RequestLog.Id(state.Requests.Span, e), e.RecordCount)).ToList();
     }
 
     /// <summary>
@@ -60,18 +110,26 @@ internal static class RequestMemory
     /// </summary>
     public static long Excess(UserState state, CounterEntry counter)
     {
+        var blob = state.Requests.Span;
         long excess = 0;
-        foreach (var entry in state.Requests)
+        byte[]? name = null;
+        for (var at = 1; at < blob.Length;)
         {
-            for (var r = 1; r < entry.Records.Count; r++)
+            var entry = RequestLog.ReadEntry(blob, at);
+            at = entry.End;
+            if (entry.RecordCount < 2)
             {
-                var record = entry.Records[r];
-                foreach (var increment in record.Increments)
+                continue;
+            }
+
+            name ??= Encoding.UTF8.GetBytes(counter.Name);
+            var records = RequestLog.Records(blob, entry);
+            for (var r = 1; r < records.Length; r++)
+            {
+                var amount = AmountOf(blob, records[r], name);
+                if (amount != 0 && ShardOf(counter, RequestLog.Origin(blob, records[r]), records[r].Partition) is { } shard && records[r].Offset > shard.BaseOffset)
                 {
-                    if (increment.Counter == counter.Name && ShardOf(counter, record) is { } shard && record.Offset > shard.BaseOffset)
-                    {
-                        excess = unchecked(excess + increment.By);
-                    }
+                    excess = unchecked(excess + amount);
                 }
             }
         }
@@ -82,20 +140,42 @@ internal static class RequestMemory
     /// <summary>Merges the request records of <paramref name="other"/> into <paramref name="target"/> (a union).</summary>
     public static void Join(UserState target, UserState other)
     {
-        foreach (var entry in other.Requests)
+        if (other.Requests.IsEmpty)
         {
-            var index = SortedEntries.Find(target.Requests, new OrdinalKey(entry.Id), e => new OrdinalKey(e.Id));
-            if (index < 0)
-            {
-                target.Requests.Insert(~index, entry.Clone());
-                continue;
-            }
+            return;
+        }
 
-            foreach (var record in entry.Records)
+        var merged = new SortedDictionary<string, List<byte[]>>(StringComparer.Ordinal);
+        foreach (var state in new[] { target, other })
+        {
+            var blob = state.Requests.Span;
+            foreach (var entry in RequestLog.Entries(blob))
             {
-                InsertRecord(target.Requests[index], record.Clone());
+                var records = merged.TryGetValue(RequestLog.Id(blob, entry), out var list) ? list : merged[RequestLog.Id(blob, entry)] = [];
+                foreach (var record in RequestLog.Records(blob, entry))
+                {
+                    records.Add(blob[record.Start..record.End].ToArray());
+                }
             }
         }
+
+        var output = new ArrayBufferWriter<byte>();
+        RequestLog.WriteByte(output, RequestLog.Format);
+        foreach (var (id, records) in merged)
+        {
+            records.Sort((a, b) => RequestLog.CompareRecords(a, RequestLog.ReadRecord(a, 0), b, RequestLog.ReadRecord(b, 0)));
+            var distinct = records.Where((r, i) => i == 0 || RequestLog.CompareRecords(records[i - 1], RequestLog.ReadRecord(records[i - 1], 0), r, RequestLog.ReadRecord(r, 0)) != 0).ToList();
+            var idBytes = Encoding.UTF8.GetBytes(id);
+            RequestLog.WriteByte(output, checked((byte)idBytes.Length));
+            RequestLog.Write(output, idBytes);
+            RequestLog.WriteByte(output, checked((byte)distinct.Count));
+            foreach (var record in distinct)
+            {
+                RequestLog.Write(output, record);
+            }
+        }
+
+        target.Requests = UnsafeByteOperations.UnsafeWrap(output.WrittenMemory);
     }
 
     /// <summary>
@@ -105,40 +185,50 @@ internal static class RequestMemory
     /// </summary>
     public static void Trim(UserState state, RequestWindow window)
     {
-        var requests = state.Requests;
-        if (requests.Count == 0)
+        var blob = state.Requests.Span;
+        int count = 0;
+        ulong newest = 0, oldest = ulong.MaxValue;
+        for (var at = 1; at < blob.Length;)
         {
-            return;
+            var entry = RequestLog.ReadEntry(blob, at);
+            count++;
+            newest = Math.Max(newest, entry.Newest);
+            oldest = Math.Min(oldest, entry.Newest);
+            at = entry.End;
         }
 
-        ulong newest = 0;
-        foreach (var entry in requests)
+        var span = (ulong)window.Span.TotalMilliseconds << 16;
+        var horizon = newest > span ? newest - span : 0;
+        if (count <= window.PerUser && oldest >= horizon)
         {
-            newest = Math.Max(newest, Newest(entry));
+            return; // The common case: nothing to forget, nothing written.
         }
 
-        var horizon = newest >> 16 > (ulong)window.Span.TotalMilliseconds ? newest - ((ulong)window.Span.TotalMilliseconds << 16) : 0;
-        for (var i = requests.Count - 1; i >= 0; i--)
+        var entries = RequestLog.Entries(blob);
+        var kept = entries.Where(e => e.Newest >= horizon).ToList();
+        if (kept.Count > window.PerUser)
         {
-            if (Newest(requests[i]) < horizon)
+            var bytes = state.Requests;
+            kept = kept.OrderByDescending(e => e.Newest).ThenByDescending(e => bytes.Span.Slice(e.IdStart, e.IdLength).ToArray(), ByteOrder.Instance)
+                .Take(window.PerUser).OrderBy(e => e.Start).ToList();
+        }
+
+        var keep = kept.Select(e => e.Start).ToHashSet();
+        var output = new ArrayBufferWriter<byte>(blob.Length);
+        RequestLog.WriteByte(output, RequestLog.Format);
+        foreach (var entry in entries)
+        {
+            if (keep.Contains(entry.Start))
             {
-                Forget(state, i);
+                RequestLog.Write(output, blob[entry.Start..entry.End]);
+            }
+            else
+            {
+                Fold(state, blob, entry);
             }
         }
 
-        while (requests.Count > window.PerUser)
-        {
-            var oldest = 0;
-            for (var i = 1; i < requests.Count; i++)
-            {
-                if (Older(requests[i], requests[oldest]))
-                {
-                    oldest = i;
-                }
-            }
-
-            Forget(state, oldest);
-        }
+        state.Requests = output.WrittenCount > 1 ? UnsafeByteOperations.UnsafeWrap(output.WrittenMemory) : ByteString.Empty;
     }
 
     /// <summary>A delete-user's baseline that reaches every folded record has removed them too.</summary>
@@ -150,56 +240,38 @@ internal static class RequestMemory
         }
     }
 
-    private static void Forget(UserState state, int index)
+    /// <summary>A request leaves the memory: its extra records' increments stay out of the count.</summary>
+    private static void Fold(UserState state, ReadOnlySpan<byte> blob, RequestLog.Entry entry)
     {
-        var entry = state.Requests[index];
-        for (var r = 1; r < entry.Records.Count; r++)
+        var records = RequestLog.Records(blob, entry);
+        for (var r = 1; r < records.Length; r++)
         {
-            var record = entry.Records[r];
-            foreach (var increment in record.Increments)
+            FoldRecord(state, blob, records[r]);
+        }
+    }
+
+    private static void FoldRecord(UserState state, ReadOnlySpan<byte> blob, RequestLog.Record record)
+    {
+        var increments = new List<(string Counter, long By)>();
+        RequestLog.ForEachIncrement(blob, record, (name, by) => increments.Add((Encoding.UTF8.GetString(name), by)));
+        var origin = RequestLog.Origin(blob, record);
+        foreach (var (counter, by) in increments)
+        {
+            if (ShardOf(StateMerge.Counter(state, counter), origin, record.Partition) is { } shard && record.Offset > shard.BaseOffset)
             {
-                var counter = StateMerge.Counter(state, increment.Counter);
-                if (ShardOf(counter, record) is { } shard && record.Offset > shard.BaseOffset)
-                {
-                    shard.Duplicates = unchecked(shard.Duplicates + increment.By);
-                    shard.DuplicatesOffset = Math.Max(shard.DuplicatesOffset, record.Offset);
-                }
+                shard.Duplicates = unchecked(shard.Duplicates + by);
+                shard.DuplicatesOffset = Math.Max(shard.DuplicatesOffset, record.Offset);
             }
         }
-
-        state.Requests.RemoveAt(index);
     }
 
-    private static CounterShard? ShardOf(CounterEntry counter, RequestRecord record)
+    private static void AddRecord(UserState state, ReadOnlySpan<byte> blob, RequestLog.Entry entry, ReadOnlySpan<byte> record, RequestLog.Record parsed)
     {
-        var index = SortedEntries.Find(counter.Shards, new ShardKey(record.Origin, record.Partition), s => new ShardKey(s.Origin, s.Partition));
-        return index < 0 ? null : counter.Shards[index];
-    }
-
-    private static ulong Newest(RequestEntry entry)
-    {
-        ulong newest = 0;
-        foreach (var record in entry.Records)
+        var at = entry.RecordsStart;
+        for (var i = 0; i < entry.RecordCount; i++)
         {
-            newest = Math.Max(newest, record.Hlc);
-        }
-
-        return newest;
-    }
-
-    // The order of forgetting: newest record first, then id, so that it is the same everywhere.
-    private static bool Older(RequestEntry a, RequestEntry b)
-    {
-        var c = Newest(a).CompareTo(Newest(b));
-        return c != 0 ? c < 0 : string.CompareOrdinal(a.Id, b.Id) < 0;
-    }
-
-    private static void InsertRecord(RequestEntry entry, RequestRecord record)
-    {
-        var at = 0;
-        while (at < entry.Records.Count)
-        {
-            var c = RecordOrder(entry.Records[at], record);
+            var existing = RequestLog.ReadRecord(blob, at);
+            var c = RequestLog.CompareRecords(blob, existing, record, parsed);
             if (c == 0)
             {
                 return; // The same record again.
@@ -210,35 +282,43 @@ internal static class RequestMemory
                 break;
             }
 
-            at++;
+            at = existing.End;
         }
 
-        entry.Records.Insert(at, record);
+        if (entry.RecordCount == RequestLog.MaxRecords)
+        {
+            // No room for one more copy: keep it out of the count at once.
+            FoldRecord(state, record, parsed);
+            return;
+        }
+
+        var output = new ArrayBufferWriter<byte>(blob.Length + record.Length);
+        var countAt = entry.IdStart + entry.IdLength;
+        RequestLog.Write(output, blob[..countAt]);
+        RequestLog.WriteByte(output, (byte)(entry.RecordCount + 1));
+        RequestLog.Write(output, blob[(countAt + 1)..at]);
+        RequestLog.Write(output, record);
+        RequestLog.Write(output, blob[at..]);
+        state.Requests = UnsafeByteOperations.UnsafeWrap(output.WrittenMemory);
     }
 
-    /// <summary>
-    /// The order of a request's records: stamp first (the first attempt usually has the lowest),
-    /// then position, which tells apart copies of the same bytes. A position names one record, so
-    /// two records at the same position are the same record.
-    /// </summary>
-    private static int RecordOrder(RequestRecord a, RequestRecord b)
+    private static long AmountOf(ReadOnlySpan<byte> blob, RequestLog.Record record, byte[] counter)
     {
-        var c = a.Hlc.CompareTo(b.Hlc);
-        if (c == 0)
+        long amount = 0;
+        RequestLog.ForEachIncrement(blob, record, (name, by) =>
         {
-            c = string.CompareOrdinal(a.Origin, b.Origin);
-        }
-
-        if (c == 0)
-        {
-            c = a.Partition.CompareTo(b.Partition);
-        }
-
-        return c != 0 ? c : a.Offset.CompareTo(b.Offset);
+            if (name.SequenceEqual(counter))
+            {
+                amount = unchecked(amount + by);
+            }
+        });
+        return amount;
     }
 
-    private static void AddIncrements(RequestRecord record, UpdateEnvelope envelope)
+    /// <summary>The envelope's increments summed per counter, in the order counters first appear.</summary>
+    private static IReadOnlyList<(string Counter, long By)> Increments(UpdateEnvelope envelope)
     {
+        List<(string Counter, long By)>? sums = null;
         foreach (var op in envelope.Ops)
         {
             if (op.KindCase != Op.KindOneofCase.Incr)
@@ -246,25 +326,32 @@ internal static class RequestMemory
                 continue;
             }
 
-            Increment? into = null;
-            foreach (var existing in record.Increments)
+            sums ??= [];
+            var index = sums.FindIndex(s => s.Counter == op.Incr.Counter);
+            if (index < 0)
             {
-                if (existing.Counter == op.Incr.Counter)
-                {
-                    into = existing;
-                    break;
-                }
-            }
-
-            if (into is null)
-            {
-                record.Increments.Add(new Increment { Counter = op.Incr.Counter, By = op.Incr.By });
+                sums.Add((op.Incr.Counter, op.Incr.By));
             }
             else
             {
-                into.By = unchecked(into.By + op.Incr.By);
+                sums[index] = (op.Incr.Counter, unchecked(sums[index].By + op.Incr.By));
             }
         }
+
+        return sums ?? (IReadOnlyList<(string, long)>)NoIncrements;
+    }
+
+    private static CounterShard? ShardOf(CounterEntry counter, string origin, int partition)
+    {
+        var index = SortedEntries.Find(counter.Shards, new ShardKey(origin, partition), s => new ShardKey(s.Origin, s.Partition));
+        return index < 0 ? null : counter.Shards[index];
+    }
+
+    private sealed class ByteOrder : IComparer<byte[]>
+    {
+        public static readonly ByteOrder Instance = new();
+
+        public int Compare(byte[]? x, byte[]? y) => x.AsSpan().SequenceCompareTo(y);
     }
 }
 
