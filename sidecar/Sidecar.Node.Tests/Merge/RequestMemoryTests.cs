@@ -99,6 +99,20 @@ public sealed class RequestMemoryTests
         Assert.Equal(2, RequestMemory.Requests(_state).Single(r => r.Id == "r-1").Records);
     }
 
+    [Fact]
+    public void Long_ids_and_counter_names_are_remembered_whole()
+    {
+        var counter = new string('c', 1024);
+        var write = Envelopes.Stamped("dc-a", new string('i', 200), "u", T0, [Envelopes.Incr(counter, 7), Envelopes.Incr("n", 1)]);
+        ApplyAt(write, "dc-a", 0);
+        ApplyAt(write, "dc-a", 0);
+        ApplyAt(Envelopes.Stamped("dc-b", write.Id, "u", T0 + Second, write.Ops), "dc-b", 3);
+
+        Assert.Equal(7, UserView.Value(_state, _state.Counters.Single(c => c.Name == counter)));
+        Assert.Equal(1, Count(_state));
+        Assert.Equal((new string('i', 200), 3), RequestMemory.Requests(_state).Single());
+    }
+
     private static long Count(UserState state) =>
         state.Counters.SingleOrDefault(c => c.Name == "n") is { } counter ? UserView.Value(state, counter) : 0;
 

@@ -41,9 +41,9 @@ internal sealed class EnvelopeRules
         }
 
         // The request id: what makes a retried or re-delivered request count once.
-        if (envelope.Id.Length is 0 or > MaxIdLength)
+        if (envelope.Id.Length == 0 || System.Text.Encoding.UTF8.GetByteCount(envelope.Id) > MaxIdLength)
         {
-            return $"id must be 1 to {MaxIdLength} characters (the request's id)";
+            return $"id must be 1 to {MaxIdLength} bytes (the request's id)";
         }
 
         if (envelope.Ops.Count == 0 || envelope.Ops.Count > _api.MaxOpsPerRequest)

@@ -13,11 +13,12 @@ internal static class RequestLog
 {
     public const byte Format = 1;
 
-    /// <summary>Records per request and bytes per name are counted in one byte.</summary>
+    /// <summary>Records kept per request: more copies of one request are folded at once (see RequestMemory).</summary>
     public const int MaxRecords = byte.MaxValue;
 
-    /// <summary>One request: where it starts and ends in the blob, its id, its records and the newest record's hlc.</summary>
-    public readonly record struct Entry(int Start, int End, int IdStart, int IdLength, int RecordCount, int RecordsStart, ulong Newest);
+    /// <summary>One request: where it starts and ends in the blob, its id, its record count (at
+    /// <paramref name="CountStart"/>), its records and the newest record's hlc.</summary>
+    public readonly record struct Entry(int Start, int End, int IdStart, int IdLength, int CountStart, int RecordCount, int RecordsStart, ulong Newest);
 
     /// <summary>One record: where it starts and ends, and its fields.</summary>
     public readonly record struct Record(int Start, int End, ulong Hlc, int OriginStart, int OriginLength, int Partition, long Offset, int IncrementCount, int IncrementsStart);
@@ -40,10 +41,13 @@ internal static class RequestLog
     /// <summary>The entry that starts at <paramref name="at"/> (past the format byte).</summary>
     public static Entry ReadEntry(ReadOnlySpan<byte> blob, int at)
     {
-        var idLength = blob[at];
-        var idStart = at + 1;
-        var count = blob[idStart + idLength];
-        var recordsStart = idStart + idLength + 1;
+        var p = at;
+        var idLength = (int)ReadVarint(blob, ref p);
+        var idStart = p;
+        var countStart = idStart + idLength;
+        p = countStart;
+        var count = (int)ReadVarint(blob, ref p);
+        var recordsStart = p;
         var end = recordsStart;
         ulong newest = 0;
         for (var i = 0; i < count; i++)
@@ -53,23 +57,24 @@ internal static class RequestLog
             end = record.End;
         }
 
-        return new Entry(at, end, idStart, idLength, count, recordsStart, newest);
+        return new Entry(at, end, idStart, idLength, countStart, count, recordsStart, newest);
     }
 
     public static Record ReadRecord(ReadOnlySpan<byte> blob, int at)
     {
         var hlc = BinaryPrimitives.ReadUInt64BigEndian(blob[at..]);
-        var originLength = blob[at + 8];
-        var originStart = at + 9;
-        var p = originStart + originLength;
+        var p = at + 8;
+        var originLength = (int)ReadVarint(blob, ref p);
+        var originStart = p;
+        p = originStart + originLength;
         var partition = (int)ReadVarint(blob, ref p);
         var offset = (long)ReadVarint(blob, ref p);
-        var increments = blob[p];
-        var incrementsStart = p + 1;
-        p = incrementsStart;
+        var increments = (int)ReadVarint(blob, ref p);
+        var incrementsStart = p;
         for (var i = 0; i < increments; i++)
         {
-            p += 1 + blob[p];
+            var nameLength = (int)ReadVarint(blob, ref p);
+            p += nameLength;
             ReadVarint(blob, ref p);
         }
 
@@ -96,9 +101,9 @@ internal static class RequestLog
         var p = record.IncrementsStart;
         for (var i = 0; i < record.IncrementCount; i++)
         {
-            var nameLength = blob[p];
-            var name = blob.Slice(p + 1, nameLength);
-            p += 1 + nameLength;
+            var nameLength = (int)ReadVarint(blob, ref p);
+            var name = blob.Slice(p, nameLength);
+            p += nameLength;
             var by = Unzigzag(ReadVarint(blob, ref p));
             each(name, by);
         }
@@ -130,27 +135,50 @@ internal static class RequestLog
         return c != 0 ? c : x.Offset.CompareTo(y.Offset);
     }
 
-    /// <summary>Writes one record (the increments already summed per counter, names at most 255 bytes).</summary>
+    /// <summary>Writes one record (the increments already summed per counter).</summary>
     public static void WriteRecord(IBufferWriter<byte> output, ulong hlc, string origin, int partition, long offset, IReadOnlyList<(string Counter, long By)> increments)
     {
-        var span = output.GetSpan(8 + 1 + 256 + 20);
+        var span = output.GetSpan(8);
         BinaryPrimitives.WriteUInt64BigEndian(span, hlc);
-        var originLength = Encoding.UTF8.GetBytes(origin, span[9..]);
-        span[8] = checked((byte)originLength);
-        var p = 9 + originLength;
-        WriteVarint(span, ref p, (ulong)partition);
-        WriteVarint(span, ref p, (ulong)offset);
-        span[p++] = checked((byte)increments.Count);
-        output.Advance(p);
+        output.Advance(8);
+        WriteText(output, origin);
+        WriteVarint(output, (ulong)partition);
+        WriteVarint(output, (ulong)offset);
+        WriteVarint(output, (ulong)increments.Count);
         foreach (var (counter, by) in increments)
         {
-            span = output.GetSpan(1 + 256 + 10);
-            var nameLength = Encoding.UTF8.GetBytes(counter, span[1..]);
-            span[0] = checked((byte)nameLength);
-            p = 1 + nameLength;
-            WriteVarint(span, ref p, Zigzag(by));
-            output.Advance(p);
+            WriteText(output, counter);
+            WriteVarint(output, Zigzag(by));
         }
+    }
+
+    /// <summary>Length (varint) and UTF-8 bytes.</summary>
+    public static void WriteText(IBufferWriter<byte> output, ReadOnlySpan<byte> utf8)
+    {
+        WriteVarint(output, (ulong)utf8.Length);
+        output.Write(utf8);
+    }
+
+    private static void WriteText(IBufferWriter<byte> output, string text)
+    {
+        var length = Encoding.UTF8.GetByteCount(text);
+        WriteVarint(output, (ulong)length);
+        Encoding.UTF8.GetBytes(text, output.GetSpan(length));
+        output.Advance(length);
+    }
+
+    public static void WriteVarint(IBufferWriter<byte> output, ulong value)
+    {
+        var span = output.GetSpan(10);
+        var p = 0;
+        while (value >= 0x80)
+        {
+            span[p++] = (byte)(value | 0x80);
+            value >>= 7;
+        }
+
+        span[p++] = (byte)value;
+        output.Advance(p);
     }
 
     public static void Write(IBufferWriter<byte> output, ReadOnlySpan<byte> bytes) => output.Write(bytes);
@@ -176,17 +204,6 @@ internal static class RequestLog
 
             shift += 7;
         }
-    }
-
-    private static void WriteVarint(Span<byte> span, ref int p, ulong value)
-    {
-        while (value >= 0x80)
-        {
-            span[p++] = (byte)(value | 0x80);
-            value >>= 7;
-        }
-
-        span[p++] = (byte)value;
     }
 
     private static ulong Zigzag(long value) => (ulong)((value << 1) ^ (value >> 63));

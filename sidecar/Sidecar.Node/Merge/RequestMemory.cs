@@ -64,9 +64,8 @@ internal static class RequestMemory
             RequestLog.Write(output, blob[1..at]);
         }
 
-        RequestLog.WriteByte(output, checked((byte)id.Length));
-        RequestLog.Write(output, id);
-        RequestLog.WriteByte(output, 1);
+        RequestLog.WriteText(output, id);
+        RequestLog.WriteVarint(output, 1);
         RequestLog.Write(output, record);
         if (at < blob.Length)
         {
@@ -165,10 +164,8 @@ internal static class RequestMemory
         {
             records.Sort((a, b) => RequestLog.CompareRecords(a, RequestLog.ReadRecord(a, 0), b, RequestLog.ReadRecord(b, 0)));
             var distinct = records.Where((r, i) => i == 0 || RequestLog.CompareRecords(records[i - 1], RequestLog.ReadRecord(records[i - 1], 0), r, RequestLog.ReadRecord(r, 0)) != 0).ToList();
-            var idBytes = Encoding.UTF8.GetBytes(id);
-            RequestLog.WriteByte(output, checked((byte)idBytes.Length));
-            RequestLog.Write(output, idBytes);
-            RequestLog.WriteByte(output, checked((byte)distinct.Count));
+            RequestLog.WriteText(output, Encoding.UTF8.GetBytes(id));
+            RequestLog.WriteVarint(output, (ulong)distinct.Count);
             foreach (var record in distinct)
             {
                 RequestLog.Write(output, record);
@@ -292,11 +289,10 @@ internal static class RequestMemory
             return;
         }
 
-        var output = new ArrayBufferWriter<byte>(blob.Length + record.Length);
-        var countAt = entry.IdStart + entry.IdLength;
-        RequestLog.Write(output, blob[..countAt]);
-        RequestLog.WriteByte(output, (byte)(entry.RecordCount + 1));
-        RequestLog.Write(output, blob[(countAt + 1)..at]);
+        var output = new ArrayBufferWriter<byte>(blob.Length + record.Length + 1);
+        RequestLog.Write(output, blob[..entry.CountStart]);
+        RequestLog.WriteVarint(output, (ulong)(entry.RecordCount + 1));
+        RequestLog.Write(output, blob[entry.RecordsStart..at]);
         RequestLog.Write(output, record);
         RequestLog.Write(output, blob[at..]);
         state.Requests = UnsafeByteOperations.UnsafeWrap(output.WrittenMemory);
@@ -356,8 +352,4 @@ internal static class RequestMemory
 }
 
 /// <summary>How long and how many request ids a user's state remembers (Store:RequestWindow, Store:RequestsPerUser).</summary>
-internal readonly record struct RequestWindow(TimeSpan Span, int PerUser)
-{
-    /// <summary>Nothing forgotten: for tests of the merge as a lattice.</summary>
-    public static readonly RequestWindow Unbounded = new(TimeSpan.FromDays(365 * 100), int.MaxValue);
-}
+internal readonly record struct RequestWindow(TimeSpan Span, int PerUser);
