@@ -26,15 +26,14 @@ namespace Sidecar.Node.Merge;
 /// </remarks>
 internal static class RequestMemory
 {
-    private static readonly (string, long)[] NoIncrements = [];
-
-    /// <summary>Records one applied record of a request; true when the request was already known.</summary>
-    public static bool Record(UserState state, UpdateEnvelope envelope, OriginPosition origin)
+    /// <summary>Records one applied record of a request, with its increments summed per counter;
+    /// true when the request was already known.</summary>
+    public static bool Record(UserState state, UpdateEnvelope envelope, OriginPosition origin, IReadOnlyList<(string Counter, long By)> increments)
     {
         var blob = state.Requests.Span;
         var id = Encoding.UTF8.GetBytes(envelope.Id);
         var fresh = new ArrayBufferWriter<byte>(64);
-        RequestLog.WriteRecord(fresh, envelope.Ops[0].Hlc, origin.Datacenter, origin.Partition, origin.Offset, Increments(envelope));
+        RequestLog.WriteRecord(fresh, envelope.Ops[0].Hlc, origin.Datacenter, origin.Partition, origin.Offset, increments);
         var record = fresh.WrittenSpan;
         var parsed = RequestLog.ReadRecord(record, 0);
 
@@ -309,32 +308,6 @@ internal static class RequestMemory
             }
         });
         return amount;
-    }
-
-    /// <summary>The envelope's increments summed per counter, in the order counters first appear.</summary>
-    private static IReadOnlyList<(string Counter, long By)> Increments(UpdateEnvelope envelope)
-    {
-        List<(string Counter, long By)>? sums = null;
-        foreach (var op in envelope.Ops)
-        {
-            if (op.KindCase != Op.KindOneofCase.Incr)
-            {
-                continue;
-            }
-
-            sums ??= [];
-            var index = sums.FindIndex(s => s.Counter == op.Incr.Counter);
-            if (index < 0)
-            {
-                sums.Add((op.Incr.Counter, op.Incr.By));
-            }
-            else
-            {
-                sums[index] = (op.Incr.Counter, unchecked(sums[index].By + op.Incr.By));
-            }
-        }
-
-        return sums ?? (IReadOnlyList<(string, long)>)NoIncrements;
     }
 
     private static CounterShard? ShardOf(CounterEntry counter, string origin, int partition)

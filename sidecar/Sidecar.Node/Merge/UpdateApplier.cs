@@ -53,59 +53,59 @@ internal static class UpdateApplier
 
                     break;
                 case Op.KindOneofCase.Incr:
-                    // Handled below, summed per counter: one envelope is one origin offset.
+                    // Handled below, summed per counter.
                     break;
                 default:
                     throw new InvalidOperationException($"op kind {op.KindCase} passed validation but has no merge rule");
             }
         }
 
-        ApplyIncrements(state, envelope, origin);
+        // Summed per counter once: one envelope is one origin offset, and the request memory
+        // records the same sums.
+        var increments = Increments(envelope);
+        ApplyIncrements(state, increments, origin);
         StateMerge.Normalize(state, listCap);
-        return RequestMemory.Record(state, envelope, origin);
+        return RequestMemory.Record(state, envelope, origin, increments);
     }
 
-    private static void ApplyIncrements(UserState state, UpdateEnvelope envelope, OriginPosition origin)
+    private static void ApplyIncrements(UserState state, IReadOnlyList<(string Counter, long By)> increments, OriginPosition origin)
     {
-        for (var i = 0; i < envelope.Ops.Count; i++)
+        foreach (var (counter, by) in increments)
         {
-            var op = envelope.Ops[i];
-            if (op.KindCase != Op.KindOneofCase.Incr || FirstIncrement(envelope, op.Incr.Counter) != i)
+            var shard = StateMerge.Shard(StateMerge.Counter(state, counter), origin.Datacenter, origin.Partition);
+            if (origin.Offset > shard.Offset)
+            {
+                shard.Value = unchecked(shard.Value + by);
+                shard.Offset = origin.Offset;
+            }
+        }
+    }
+
+    private static readonly (string, long)[] NoIncrements = [];
+
+    /// <summary>The envelope's increments summed per counter, in the order counters first appear.</summary>
+    private static IReadOnlyList<(string Counter, long By)> Increments(UpdateEnvelope envelope)
+    {
+        List<(string Counter, long By)>? sums = null;
+        foreach (var op in envelope.Ops)
+        {
+            if (op.KindCase != Op.KindOneofCase.Incr)
             {
                 continue;
             }
 
-            var shard = StateMerge.Shard(StateMerge.Counter(state, op.Incr.Counter), origin.Datacenter, origin.Partition);
-            if (origin.Offset <= shard.Offset)
+            sums ??= [];
+            var index = sums.FindIndex(s => s.Counter == op.Incr.Counter);
+            if (index < 0)
             {
-                continue;
+                sums.Add((op.Incr.Counter, op.Incr.By));
             }
-
-            long sum = 0;
-            for (var j = i; j < envelope.Ops.Count; j++)
+            else
             {
-                var other = envelope.Ops[j];
-                if (other.KindCase == Op.KindOneofCase.Incr && other.Incr.Counter == op.Incr.Counter)
-                {
-                    sum = checked(sum + other.Incr.By);
-                }
-            }
-
-            shard.Value = unchecked(shard.Value + sum);
-            shard.Offset = origin.Offset;
-        }
-    }
-
-    private static int FirstIncrement(UpdateEnvelope envelope, string counter)
-    {
-        for (var i = 0; i < envelope.Ops.Count; i++)
-        {
-            if (envelope.Ops[i].KindCase == Op.KindOneofCase.Incr && envelope.Ops[i].Incr.Counter == counter)
-            {
-                return i;
+                sums[index] = (op.Incr.Counter, checked(sums[index].By + op.Incr.By));
             }
         }
 
-        return -1;
+        return sums ?? (IReadOnlyList<(string, long)>)NoIncrements;
     }
 }
