@@ -22,6 +22,7 @@ builder.Logging.AddSimpleConsole(o =>
 });
 builder.Services.AddOptions<ReplicatorOptions>().Bind(builder.Configuration.GetSection(ReplicatorOptions.Section));
 builder.Services.AddSingleton<IValidateOptions<ReplicatorOptions>, ReplicatorOptionsValidator>();
+builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<MirrorState>();
 builder.Services.AddSingleton<ReplicatorMetrics>();
 builder.Services.AddHostedService<MirrorService>();

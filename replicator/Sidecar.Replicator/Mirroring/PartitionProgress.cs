@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Confluent.Kafka;
 using Sidecar.Common.Kafka;
 
@@ -10,13 +9,16 @@ internal sealed class PartitionProgress
 {
     private readonly byte[] _origin;
     private readonly Headers _originOnly;
+    private readonly TimeProvider _time;
     private long _lastAcked = -1;
-    private long _lastAckAt = Stopwatch.GetTimestamp();
+    private long _lastAckAt;
 
-    public PartitionProgress(string sourceDatacenter, TopicPartition source, TopicPartition remote)
+    public PartitionProgress(string sourceDatacenter, TopicPartition source, TopicPartition remote, TimeProvider time)
     {
         Source = source;
         Remote = remote;
+        _time = time;
+        _lastAckAt = time.GetTimestamp();
         _origin = OriginHeaders.Encode(sourceDatacenter, source.Topic, source.Partition.Value, 0);
         _originOnly = new Headers { { OriginHeaders.Name, _origin } };
     }
@@ -31,10 +33,10 @@ internal sealed class PartitionProgress
     /// <summary>Set when a gap stopped this partition (policy Stop).</summary>
     public string? Gap { get; set; }
 
-    public TimeSpan SinceLastAck => Stopwatch.GetElapsedTime(Interlocked.Read(ref _lastAckAt));
+    public TimeSpan SinceLastAck => _time.GetElapsedTime(Interlocked.Read(ref _lastAckAt));
 
     /// <param name="sourceOffset">The acknowledged record's source offset.</param>
-    /// <param name="now">A <see cref="Stopwatch"/> timestamp: read once for a batch of reports, not per record.</param>
+    /// <param name="now">A timestamp of the <see cref="TimeProvider"/> given at construction: read once for a batch of reports, not per record.</param>
     public void Acked(long sourceOffset, long now)
     {
         long current;
@@ -67,6 +69,6 @@ internal sealed class PartitionProgress
     public void Reset(long lastAcked)
     {
         Interlocked.Exchange(ref _lastAcked, lastAcked);
-        Interlocked.Exchange(ref _lastAckAt, Stopwatch.GetTimestamp());
+        Interlocked.Exchange(ref _lastAckAt, _time.GetTimestamp());
     }
 }

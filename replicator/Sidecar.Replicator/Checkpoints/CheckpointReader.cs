@@ -1,7 +1,7 @@
 using Confluent.Kafka;
 using Sidecar.Common.Kafka;
 
-namespace Sidecar.Replicator.Mirroring;
+namespace Sidecar.Replicator.Checkpoints;
 
 /// <summary>
 /// The checkpoint of a partition is the last record the target holds in its remote topic: every
@@ -12,9 +12,13 @@ namespace Sidecar.Replicator.Mirroring;
 internal sealed class CheckpointReader : IDisposable
 {
     private readonly IConsumer<byte[], byte[]> _consumer;
+    private readonly TimeProvider _time;
 
-    public CheckpointReader(ConsumerConfig target, ILogger logger) =>
+    public CheckpointReader(ConsumerConfig target, TimeProvider time, ILogger logger)
+    {
         _consumer = new ConsumerBuilder<byte[], byte[]>(target).SetLogHandler(KafkaLog.To<IConsumer<byte[], byte[]>>(logger)).Build();
+        _time = time;
+    }
 
     /// <summary>
     /// The origin offset of the last record mirrored into <paramref name="remote"/>, or null when
@@ -31,8 +35,8 @@ internal sealed class CheckpointReader : IDisposable
         _consumer.Assign(new TopicPartitionOffset(remote, watermarks.High.Value - 1));
         try
         {
-            var deadline = DateTime.UtcNow + timeout;
-            while (DateTime.UtcNow < deadline)
+            var deadline = _time.GetUtcNow() + timeout;
+            while (_time.GetUtcNow() < deadline)
             {
                 var record = _consumer.Consume(TimeSpan.FromMilliseconds(100));
                 if (record is null)
