@@ -10,6 +10,7 @@ using Sidecar.Node.Ingest;
 using Sidecar.Node.Kafka;
 using Sidecar.Node.Metrics;
 using Sidecar.Node.Storage;
+using Sidecar.Node.Versions;
 
 namespace Sidecar.Node;
 
@@ -54,8 +55,17 @@ internal static class NodeServices
         services.AddSingleton<KafkaConnection>();
         services.AddSingleton<UpdateProducer>();
         services.AddSingleton<ApplyProgress>();
-        services.AddSingleton<CatchUp>();
         services.AddSingleton<IngestStatus>();
+        // Ingest: one setup of consumer, decoder and applier for live ingest and catch-ups; the loop
+        // and its parts; the version swap, which ingest sees as one hook between two batches.
+        services.AddSingleton<UpdateConsumers>();
+        services.AddSingleton<CatchUp>();
+        services.AddSingleton<VersionSwap>();
+        services.AddSingleton<DeadLetterSender>();
+        services.AddSingleton<BatchMetrics>();
+        services.AddSingleton<BatchProcessor>();
+        services.AddSingleton<PartitionDiscovery>();
+        services.AddSingleton<LagMonitor>();
         services.AddSingleton<NodeMetrics>();
         services.AddSingleton<UpdateFactory>();
         services.AddSingleton<UpdateRequestParser>();

@@ -2,8 +2,8 @@ using Microsoft.Extensions.Options;
 using Sidecar.Common.Consul;
 using Sidecar.Node.Configuration;
 using Sidecar.Node.Coordination.Decisions;
-using Sidecar.Node.Ingest;
 using Sidecar.Node.Storage;
+using Sidecar.Node.Versions;
 using Sidecar.Store.Rollout;
 using Sidecar.Store.Snapshots;
 
@@ -30,8 +30,7 @@ internal sealed class SnapshotAgent : BackgroundService
     private readonly NodeSession _session;
     private readonly VersionedStore _store;
     private readonly VersionPreparer _preparer;
-    private readonly CatchUp _catchUp;
-    private readonly ApplyProgress _progress;
+    private readonly VersionSwap _swap;
     private readonly RolloutOptions _options;
     private readonly ILogger<SnapshotAgent> _logger;
     private readonly TimeProvider _time;
@@ -49,8 +48,7 @@ internal sealed class SnapshotAgent : BackgroundService
         NodeSession session,
         VersionedStore store,
         VersionPreparer preparer,
-        CatchUp catchUp,
-        ApplyProgress progress,
+        VersionSwap swap,
         IOptions<RolloutOptions> options,
         TimeProvider time,
         ILogger<SnapshotAgent> logger)
@@ -60,8 +58,7 @@ internal sealed class SnapshotAgent : BackgroundService
         _session = session;
         _store = store;
         _preparer = preparer;
-        _catchUp = catchUp;
-        _progress = progress;
+        _swap = swap;
         _options = options.Value;
         _logger = logger;
     }
@@ -150,13 +147,13 @@ internal sealed class SnapshotAgent : BackgroundService
         {
             case AgentAction.Promote:
                 // The commit: one pointer swap; readers holding the old version finish on it.
-                _store.Promote(committed);
+                _swap.Promote(committed);
                 _store.Prune(_options.RetainVersions);
                 break;
             case AgentAction.PrepareCommitted:
-                if (_store.Staged is { } other && other.Version.Id != committed)
+                if (_swap.Staged is { } other && other.Version.Id != committed)
                 {
-                    _store.Discard(other.Version);
+                    _swap.Discard(other);
                 }
 
                 _logger.LogInformation("Committed version {Committed} is not live here: preparing it", committed);
@@ -174,9 +171,9 @@ internal sealed class SnapshotAgent : BackgroundService
 
                 await WriteVoteAsync(round!.Proposal.Round, cancellationToken);
                 break;
-            case AgentAction.Discard when _store.Staged is { } leftover:
+            case AgentAction.Discard when _swap.Staged is { } leftover:
                 // Staged for a round that aborted (or vanished): not needed any more.
-                _store.Discard(leftover.Version);
+                _swap.Discard(leftover);
                 _store.Prune(_options.RetainVersions);
                 break;
         }
@@ -187,8 +184,8 @@ internal sealed class SnapshotAgent : BackgroundService
     /// <summary>This node's state for the decisions, read now.</summary>
     private AgentLocalState Local()
     {
-        var staged = _store.Staged;
-        return new AgentLocalState(_store.LiveVersionId, staged?.Version.Id, staged?.Dual ?? false, !_work.IsCompleted, _workRound, _ballot, _backoff.RetryAt);
+        var staged = _swap.Staged;
+        return new AgentLocalState(_store.LiveVersionId, staged?.Version.Id, staged?.Phase == SwapPhase.Dual, !_work.IsCompleted, _workRound, _ballot, _backoff.RetryAt);
     }
 
     /// <summary>Acknowledges a decided round once this node applied its outcome.</summary>
@@ -229,17 +226,13 @@ internal sealed class SnapshotAgent : BackgroundService
     private async Task PrepareAsync(Proposal? proposal, string version, CancellationToken cancellationToken)
     {
         var started = _time.GetTimestamp();
-        StoreVersion? opened = null;
         StagedVersion? staged = null;
         try
         {
-            opened = await _preparer.OpenAsync(version, cancellationToken);
-            // Most of the catch-up off the ingest thread; ingest does the last stretch between two
-            // batches and from then on applies every batch to both versions.
-            await Task.Run(() => _catchUp.Run(opened, _progress.Snapshot(), cancellationToken), cancellationToken);
-            staged = _store.Stage(opened);
-            opened = null;
-            await staged.DualReady.WaitAsync(cancellationToken);
+            var opened = await _preparer.OpenAsync(version, cancellationToken);
+            // The swap owns the opened version from here: it catches it up and stages it for dual
+            // apply, and discards it itself when that fails.
+            staged = await _swap.PrepareAsync(opened, cancellationToken);
             if (_options.PrepareDelay > TimeSpan.Zero && proposal is not null)
             {
                 _logger.LogWarning("Holding the vote back for {Delay} (Rollout:PrepareDelay)", _options.PrepareDelay);
@@ -256,7 +249,7 @@ internal sealed class SnapshotAgent : BackgroundService
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             _logger.LogError("Preparing version {Version} failed: {Error}", version, e.Message);
-            Release(opened, staged);
+            Release(staged);
             if (proposal is not null)
             {
                 var reason = e is SnapshotInvalidException ? e.Message : $"{e.GetType().Name}: {e.Message}";
@@ -266,18 +259,17 @@ internal sealed class SnapshotAgent : BackgroundService
         catch (OperationCanceledException)
         {
             _logger.LogInformation("Preparation of version {Version} cancelled", version);
-            Release(opened, staged);
+            Release(staged);
         }
     }
 
-    private void Release(StoreVersion? opened, StagedVersion? staged)
+    /// <summary>Discards a version prepared to dual apply whose vote then failed or was cancelled.</summary>
+    private void Release(StagedVersion? staged)
     {
         if (staged is not null)
         {
-            _store.Discard(staged.Version);
+            _swap.Discard(staged);
         }
-
-        opened?.Release();
     }
 
     /// <summary>Keeps the ballot (the loop writes it again until it holds: see <see cref="AgentDecision"/>)

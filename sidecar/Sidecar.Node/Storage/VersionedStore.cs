@@ -8,8 +8,10 @@ namespace Sidecar.Node.Storage;
 /// The node's data root: one RocksDB directory per dataset version under <c>versions/</c>, a
 /// <c>CURRENT</c> file naming the live one and <c>HISTORY</c> listing the versions that were live,
 /// oldest first. Readers lease the live version; swapping it never closes a database under a
-/// reader (the old one closes when its last lease is released). At most one version is staged
-/// beside the live one while a rollout prepares it.
+/// reader (the old one closes when its last lease is released). At most one version is open
+/// beside the live one while a rollout prepares it; what that version is on its way to the swap
+/// (catching up, dual apply, promotable) is <see cref="Versions.VersionSwap"/>'s business, which
+/// alone places, promotes and discards it.
 /// </summary>
 internal sealed class VersionedStore : IDisposable
 {
@@ -25,7 +27,7 @@ internal sealed class VersionedStore : IDisposable
     private readonly ILogger<VersionedStore> _logger;
     private readonly Lock _lock = new();
     private StoreVersion _live;
-    private StagedVersion? _staged;
+    private StoreVersion? _beside;
 
     // Versions let go of (swapped out or discarded) whose database may still be open under a lease.
     private readonly List<StoreVersion> _closing = [];
@@ -58,8 +60,6 @@ internal sealed class VersionedStore : IDisposable
 
     public string LiveVersionId => Volatile.Read(ref _live).Id;
 
-    public StagedVersion? Staged => Volatile.Read(ref _staged);
-
     public string VersionPath(string id) => Path.Combine(_root, "versions", id);
 
     /// <summary>Leases the live version for a read or a write batch.</summary>
@@ -78,17 +78,17 @@ internal sealed class VersionedStore : IDisposable
         }
     }
 
-    /// <summary>Leases the live version and, if one is staged, the staged one, as one consistent pair
+    /// <summary>Leases the live version and, if one is beside it, that one, as one consistent pair
     /// (a swap cannot happen between the two).</summary>
-    public (StoreLease Live, StagedVersion? Staged, StoreLease? StagedLease) AcquireForIngest()
+    public (StoreLease Live, StoreLease? Beside) AcquirePair()
     {
         lock (_lock)
         {
             var live = Acquire();
-            var staged = _staged;
-            return staged is not null && staged.Version.TryAcquire()
-                ? (live, staged, new StoreLease(staged.Version))
-                : (live, null, null);
+            var beside = _beside;
+            return beside is not null && beside.TryAcquire()
+                ? (live, new StoreLease(beside))
+                : (live, null);
         }
     }
 
@@ -97,7 +97,7 @@ internal sealed class VersionedStore : IDisposable
     {
         lock (_lock)
         {
-            if (id == _live.Id || id == _staged?.Version.Id)
+            if (id == _live.Id || id == _beside?.Id)
             {
                 throw new InvalidOperationException($"version {id} is already open");
             }
@@ -106,43 +106,43 @@ internal sealed class VersionedStore : IDisposable
         return StoreVersion.Open(id, VersionPath(id), _options, _blockCache);
     }
 
-    /// <summary>Hands a prepared version to ingest, which catches it up and then applies to both.</summary>
-    public StagedVersion Stage(StoreVersion version)
+    /// <summary>Places a prepared version beside the live one (kept by <see cref="Prune"/>, leased with
+    /// the live one by <see cref="AcquirePair"/>).</summary>
+    public void Place(StoreVersion version)
     {
         lock (_lock)
         {
-            if (_staged is not null)
+            if (_beside is not null)
             {
-                throw new InvalidOperationException($"version {_staged.Version.Id} is already staged");
+                throw new InvalidOperationException($"version {_beside.Id} is already staged");
             }
 
-            var staged = new StagedVersion(version);
-            Volatile.Write(ref _staged, staged);
-            return staged;
+            _beside = version;
         }
     }
 
-    /// <summary>Makes the staged version live (it must be applying every batch already); the old one
-    /// closes once its last reader is done and stays on disk for a rollback.</summary>
-    public void Promote(string id)
+    /// <summary>The pointer swap: makes the version beside the live one live (its owner checked that it
+    /// applies every batch already); the old one closes once its last reader is done and stays on
+    /// disk for a rollback.</summary>
+    public void Promote(StoreVersion version)
     {
         StoreVersion old;
         lock (_lock)
         {
-            if (_staged is not { Dual: true } staged || staged.Version.Id != id)
+            if (_beside != version)
             {
-                throw new InvalidOperationException($"version {id} is not staged and caught up");
+                throw new InvalidOperationException($"version {version.Id} is not staged");
             }
 
             old = _live;
-            WriteCurrent(id);
-            Volatile.Write(ref _live, staged.Version);
-            Volatile.Write(ref _staged, null);
+            WriteCurrent(version.Id);
+            Volatile.Write(ref _live, version);
+            _beside = null;
             _closing.Add(old);
         }
 
         old.Release();
-        _logger.LogInformation("Version {Version} is live (was {Old})", id, old.Id);
+        _logger.LogInformation("Version {Version} is live (was {Old})", version.Id, old.Id);
     }
 
     /// <summary>Makes a version live before ingest has started (a node joining at the committed version).</summary>
@@ -165,10 +165,9 @@ internal sealed class VersionedStore : IDisposable
     {
         lock (_lock)
         {
-            if (_staged?.Version == version)
+            if (_beside == version)
             {
-                _staged.Fail(new OperationCanceledException($"version {version.Id} was discarded"));
-                Volatile.Write(ref _staged, null);
+                _beside = null;
             }
 
             _closing.Add(version);
@@ -195,9 +194,9 @@ internal sealed class VersionedStore : IDisposable
         {
             var history = ReadHistory();
             keep = [_live.Id, .. history.Where(h => h != _live.Id).TakeLast(retain)];
-            if (_staged is not null)
+            if (_beside is not null)
             {
-                keep.Add(_staged.Version.Id);
+                keep.Add(_beside.Id);
             }
 
             // Never delete files under an open database (a reader or a batch still holds it).
@@ -222,9 +221,8 @@ internal sealed class VersionedStore : IDisposable
             _disposed = true;
             lock (_lock)
             {
-                _staged?.Fail(new ObjectDisposedException(nameof(VersionedStore)));
-                _staged?.Version.Release();
-                _staged = null;
+                _beside?.Release();
+                _beside = null;
             }
 
             Volatile.Read(ref _live).Release();

@@ -1,12 +1,10 @@
 using Confluent.Kafka;
 using Microsoft.Extensions.Options;
-using Sidecar.Common.Clocks;
-using Sidecar.Common.Kafka;
 using Sidecar.Node.Configuration;
-using Sidecar.Node.Kafka;
+using Sidecar.Node.Ingest;
 using Sidecar.Node.Storage;
 
-namespace Sidecar.Node.Ingest;
+namespace Sidecar.Node.Versions;
 
 /// <summary>
 /// Brings a version that is not live up to given positions of the consumed topics: reads each
@@ -19,29 +17,14 @@ internal sealed class CatchUp
 {
     private static readonly TimeSpan PollTimeout = TimeSpan.FromMilliseconds(100);
 
-    private readonly KafkaConnection _connection;
-    private readonly KafkaOptions _options;
-    private readonly NodeOptions _node;
-    private readonly StoreOptions _store;
-    private readonly HybridLogicalClock _clock;
-    private readonly EnvelopeRules _rules;
+    private readonly UpdateConsumers _consumers;
+    private readonly string _nodeId;
     private readonly ILogger<CatchUp> _logger;
 
-    public CatchUp(
-        KafkaConnection connection,
-        IOptions<KafkaOptions> options,
-        IOptions<NodeOptions> node,
-        IOptions<StoreOptions> store,
-        HybridLogicalClock clock,
-        EnvelopeRules rules,
-        ILogger<CatchUp> logger)
+    public CatchUp(UpdateConsumers consumers, IOptions<NodeOptions> node, ILogger<CatchUp> logger)
     {
-        _connection = connection;
-        _options = options.Value;
-        _node = node.Value;
-        _store = store.Value;
-        _clock = clock;
-        _rules = rules;
+        _consumers = consumers;
+        _nodeId = node.Value.Id;
         _logger = logger;
     }
 
@@ -66,14 +49,12 @@ internal sealed class CatchUp
             return 0;
         }
 
-        var decoder = new RecordDecoder(_node.Datacenter, _options.UpdatesTopic, _rules);
-        var applier = new BatchApplier(_store, _clock);
-        using var consumer = new ConsumerBuilder<byte[], byte[]>(_connection.ConsumerConfig($"{_node.Id}-catchup", $"sidecar-node-{_node.Id}-catchup"))
-            .SetLogHandler(KafkaLog.To<IConsumer<byte[], byte[]>>(_logger))
-            .Build();
+        var decoder = _consumers.Decoder();
+        var applier = _consumers.Applier();
+        using var consumer = _consumers.Consumer("catchup", $"sidecar-node-{_nodeId}-catchup", _logger, warnOnErrors: false);
         consumer.Assign(assignment);
         var gaps = PartitionsWithDroppedRecords(consumer, assignment);
-        var batch = new List<DecodedRecord>(_options.MaxBatch);
+        var batch = new List<DecodedRecord>(_consumers.MaxBatch);
         long applied = 0;
         try
         {
@@ -82,7 +63,7 @@ internal sealed class CatchUp
                 cancellationToken.ThrowIfCancellationRequested();
                 batch.Clear();
                 var record = consumer.Consume(PollTimeout);
-                while (record is not null && batch.Count < _options.MaxBatch)
+                while (record is not null && batch.Count < _consumers.MaxBatch)
                 {
                     if (remaining.TryGetValue(record.TopicPartition, out var end) && record.Offset.Value < end)
                     {
