@@ -4,6 +4,7 @@ using Sidecar.Common.Clocks;
 using Sidecar.Common.Kafka;
 using Sidecar.Node.Configuration;
 using Sidecar.Node.Kafka;
+using Sidecar.Node.Model;
 using Sidecar.Node.Storage;
 
 namespace Sidecar.Node.Ingest;

@@ -6,6 +6,7 @@ using Sidecar.Common.Kafka;
 using Sidecar.Node.Configuration;
 using Sidecar.Node.Kafka;
 using Sidecar.Node.Metrics;
+using Sidecar.Node.Model;
 using Sidecar.Node.Storage;
 
 namespace Sidecar.Node.Ingest;
