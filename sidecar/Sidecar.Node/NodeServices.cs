@@ -9,6 +9,7 @@ using Sidecar.Node.Health;
 using Sidecar.Node.Ingest;
 using Sidecar.Node.Kafka;
 using Sidecar.Node.Metrics;
+using Sidecar.Node.Model;
 using Sidecar.Node.Storage;
 using Sidecar.Node.Versions;
 

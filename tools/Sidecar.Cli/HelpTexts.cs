@@ -19,7 +19,10 @@ internal static class HelpTexts
         ["snapshot build"] = """
             Build a snapshot from JSON lines, one user per line: {"userId","fields","lists","counters"}. Writes SST
             files and manifest.json into a new directory; --offset says which origin offsets the input already holds
-            (e.g. --offset dc-a:0=41235, one per origin partition). Shows progress bars on a terminal.
+            (e.g. --offset dc-a:0=41235, one per origin partition). Every line must keep the nodes' rules (user id
+            up to --max-user-id-bytes, names of [A-Za-z0-9_.-] up to --max-name-length, lists up to --list-cap: the
+            nodes' Api and Store settings); otherwise nothing is written and every bad line is listed with its reason.
+            Shows progress bars on a terminal.
             """,
         ["snapshot publish"] = """
             Verify a built snapshot, copy it into the registry every node can read, and index it in Consul KV under

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Sidecar.Cli.Progress;
+using Sidecar.Store.Model;
 using Sidecar.Store.Rollout;
 using Sidecar.Store.Snapshots;
 
@@ -34,7 +35,9 @@ internal static class SnapshotCommands
             AllowMultipleArgumentsPerToken = false,
         };
         var listCap = new Option<int>("--list-cap") { Description = "Most items per list (the nodes' Store:ListCap)", DefaultValueFactory = _ => 100 };
-        var command = new Command("build", "Build SST files and a manifest from JSON lines") { input, output, version, offsets, listCap };
+        var maxUserIdBytes = new Option<int>("--max-user-id-bytes") { Description = "Longest user id in UTF-8 bytes (the nodes' Api:MaxUserIdBytes)", DefaultValueFactory = _ => ModelLimits.DefaultUserIdBytes };
+        var maxNameLength = new Option<int>("--max-name-length") { Description = "Longest field, list or counter name (the nodes' Api:MaxNameLength)", DefaultValueFactory = _ => ModelLimits.DefaultNameLength };
+        var command = new Command("build", "Build SST files and a manifest from JSON lines") { input, output, version, offsets, listCap, maxUserIdBytes, maxNameLength };
         command.SetAction(result =>
         {
             var file = result.GetValue(input)!;
@@ -49,6 +52,8 @@ internal static class SnapshotCommands
                 Version = result.GetValue(version)!,
                 Offsets = offsetsParsed,
                 ListCap = result.GetValue(listCap),
+                // The nodes' own limits: a line the nodes' API would refuse is refused here, listed.
+                Limits = new ModelLimits { MaxUserIdBytes = result.GetValue(maxUserIdBytes), MaxNameLength = result.GetValue(maxNameLength) },
                 Progress = progress,
             }.Build(file.FullName, result.GetValue(output)!.FullName));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

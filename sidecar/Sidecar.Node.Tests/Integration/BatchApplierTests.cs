@@ -6,10 +6,10 @@ using RocksDbSharp;
 using Sidecar.Common.Clocks;
 using Sidecar.Common.Envelope;
 using Sidecar.Common.Kafka;
-using Sidecar.Node.Api;
 using Sidecar.Node.Configuration;
 using Sidecar.Node.Ingest;
 using Sidecar.Node.Merge;
+using Sidecar.Node.Model;
 using Sidecar.Node.Storage;
 using Sidecar.Testing;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using Sidecar.Node.Ingest;
 using Sidecar.Node.Merge;
+using Sidecar.Node.Model;
 using Sidecar.Node.Storage;
 
 namespace Sidecar.Node.Api;

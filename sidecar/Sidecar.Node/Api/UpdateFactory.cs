@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 using Sidecar.Common.Clocks;
 using Sidecar.Common.Envelope;
 using Sidecar.Node.Configuration;
-using Sidecar.Node.Ingest;
+using Sidecar.Node.Model;
 
 namespace Sidecar.Node.Api;
 

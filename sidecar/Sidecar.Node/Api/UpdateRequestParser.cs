@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Google.Protobuf;
 using Sidecar.Common.Envelope;
-using Sidecar.Node.Ingest;
+using Sidecar.Node.Model;
 
 namespace Sidecar.Node.Api;
 

@@ -1,9 +1,10 @@
 using Microsoft.Extensions.Options;
 using Sidecar.Common.Envelope;
 using Sidecar.Node.Configuration;
-using Sidecar.Node.Ingest;
 using Sidecar.Node.Kafka;
+using Sidecar.Node.Merge;
 using Sidecar.Node.Metrics;
+using Sidecar.Node.Model;
 using Sidecar.Node.Storage;
 
 namespace Sidecar.Node.Api;
@@ -90,29 +91,10 @@ internal static class WriteEndpoints
 
         // Observed-remove: the delete carries the counter shards this node has applied, and
         // removes exactly those increments everywhere; concurrent ones survive.
-        var delete = new DeleteUser();
+        DeleteUser delete;
         using (var lease = store.Acquire())
         {
-            if (UserStore.Read(lease.Version.Db, userId) is { } state)
-            {
-                foreach (var counter in state.Counters)
-                {
-                    foreach (var shard in counter.Shards)
-                    {
-                        if (shard.Offset >= 0)
-                        {
-                            delete.Observed.Add(new CounterObservation
-                            {
-                                Counter = counter.Name,
-                                OriginDc = shard.Origin,
-                                OriginPartition = shard.Partition,
-                                OriginOffset = shard.Offset,
-                                Value = shard.Value,
-                            });
-                        }
-                    }
-                }
-            }
+            delete = ObservedRemove.DeleteUser(UserStore.Read(lease.Version.Db, userId));
         }
 
         return await writes.WriteAsync(request.HttpContext, userId, key, [new Op { DeleteUser = delete }], wait, cancellationToken);

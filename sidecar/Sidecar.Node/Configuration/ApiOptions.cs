@@ -1,5 +1,5 @@
 using System.ComponentModel.DataAnnotations;
-using Sidecar.Node.Api;
+using Sidecar.Store.Model;
 
 namespace Sidecar.Node.Configuration;
 
@@ -11,11 +11,15 @@ public sealed class ApiOptions : IValidatableObject
     [Range(256, 16 * 1024 * 1024)]
     public int MaxBodyBytes { get; set; } = 64 * 1024;
 
-    [Range(1, 1024)]
-    public int MaxUserIdBytes { get; set; } = 128;
+    /// <summary>User ids are 1 to this many UTF-8 bytes (<see cref="UserIdRule"/>). A snapshot for
+    /// nodes that raise it is built with the same value (sidecarctl's <c>--max-user-id-bytes</c>).</summary>
+    [Range(1, ModelLimits.Most)]
+    public int MaxUserIdBytes { get; set; } = ModelLimits.DefaultUserIdBytes;
 
-    [Range(1, 1024)]
-    public int MaxNameLength { get; set; } = 128;
+    /// <summary>Field, list and counter names are 1 to this many characters (<see cref="NameRule"/>);
+    /// a snapshot is built with the same value (<c>--max-name-length</c>).</summary>
+    [Range(1, ModelLimits.Most)]
+    public int MaxNameLength { get; set; } = ModelLimits.DefaultNameLength;
 
     [Range(1, 1_000_000)]
     public int MaxValueBytes { get; set; } = 16 * 1024;
@@ -33,6 +37,9 @@ public sealed class ApiOptions : IValidatableObject
     /// service's <c>h2c-port</c> metadata. Empty: none.
     /// </summary>
     public string? H2cUrl { get; set; }
+
+    /// <summary>The data model's limits as configured here.</summary>
+    public ModelLimits Limits => new() { MaxUserIdBytes = MaxUserIdBytes, MaxNameLength = MaxNameLength };
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Sidecar.Common.Consul;
-using Sidecar.Node.Api;
 using Sidecar.Node.Configuration;
 using Sidecar.Node.Storage;
 

@@ -3,7 +3,7 @@ using RocksDbSharp;
 using Google.Protobuf;
 using Sidecar.Common.Clocks;
 using Sidecar.Common.Envelope;
-using Sidecar.Node.Api;
+using Sidecar.Node.Model;
 using Sidecar.Node.Configuration;
 using Sidecar.Node.Merge;
 using Sidecar.Store.State;

@@ -3,6 +3,7 @@ using Confluent.Kafka;
 using Google.Protobuf;
 using Sidecar.Common.Envelope;
 using Sidecar.Common.Kafka;
+using Sidecar.Node.Model;
 
 namespace Sidecar.Node.Ingest;
 

@@ -4,6 +4,7 @@ using Sidecar.Common.Clocks;
 using Sidecar.Common.Kafka;
 using Sidecar.Node.Configuration;
 using Sidecar.Node.Kafka;
+using Sidecar.Node.Model;
 
 namespace Sidecar.Node.Ingest;
 

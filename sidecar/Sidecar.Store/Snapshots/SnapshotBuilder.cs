@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Google.Protobuf;
 using RocksDbSharp;
+using Sidecar.Store.Model;
 using Sidecar.Store.Rollout;
 
 namespace Sidecar.Store.Snapshots;
@@ -9,7 +10,9 @@ namespace Sidecar.Store.Snapshots;
 /// <summary>
 /// Builds a snapshot from JSON lines of user documents: SST files in the node's exact key and
 /// value layout (written with SstFileWriter, keys in bytewise order as RocksDB requires) and a
-/// manifest. A bad line stops the build with its line number; nothing is left in the output.
+/// manifest. Every line is checked against the data model's rules (<see cref="UserDocument"/>)
+/// before anything is written: input with bad lines is refused with each one listed
+/// (<see cref="SnapshotInputException"/>), and nothing is left in the output.
 /// </summary>
 public sealed class SnapshotBuilder
 {
@@ -19,6 +22,14 @@ public sealed class SnapshotBuilder
     public IReadOnlyDictionary<string, long> Offsets { get; init; } = new Dictionary<string, long>();
 
     public int ListCap { get; init; } = 100;
+
+    /// <summary>The nodes' limits on user ids and names (their <c>Api:MaxUserIdBytes</c> and
+    /// <c>Api:MaxNameLength</c>): a snapshot must hold nothing their API refuses.</summary>
+    public ModelLimits Limits { get; init; } = ModelLimits.Default;
+
+    /// <summary>Problems listed in the refusal at most; the rest are counted. A file with a bad
+    /// export can have a bad line per user, millions of them, and the first ones say what is wrong.</summary>
+    public const int MaxProblemsListed = 1000;
 
     public int BloomBitsPerKey { get; init; } = 10;
 
@@ -36,6 +47,11 @@ public sealed class SnapshotBuilder
         if (VersionNames.Check(Version) is { } bad)
         {
             throw new ArgumentException(bad);
+        }
+
+        if (Limits.Problems() is [var badLimit, ..])
+        {
+            throw new ArgumentException(badLimit);
         }
 
         var offsets = ParseOffsets(Offsets);
@@ -78,9 +94,11 @@ public sealed class SnapshotBuilder
         return keys;
     }
 
-    private List<(byte[] Key, byte[] Value)> Read(string input)
+    private List<(byte[] Key, byte[] Value, int Line)> Read(string input)
     {
-        var users = new List<(byte[] Key, byte[] Value)>();
+        var users = new List<(byte[] Key, byte[] Value, int Line)>();
+        var problems = new List<(int Line, string Reason)>();
+        var lineProblems = new List<string>();
         var lineNumber = 0;
         long read = 0, size = new FileInfo(input).Length;
         foreach (var line in File.ReadLines(input))
@@ -97,31 +115,43 @@ public sealed class SnapshotBuilder
                 continue;
             }
 
-            try
+            lineProblems.Clear();
+            if (UserDocument.Parse(System.Text.Encoding.UTF8.GetBytes(line), Version, ListCap, Limits, lineProblems) is var (userId, state))
             {
-                var (userId, state) = UserDocument.Parse(System.Text.Encoding.UTF8.GetBytes(line), Version, ListCap);
-                users.Add((StoreKeys.User(userId), state.ToByteArray()));
+                users.Add((StoreKeys.User(userId), state.ToByteArray(), lineNumber));
             }
-            catch (Exception e) when (e is FormatException or System.Text.Json.JsonException)
+            else
             {
-                throw new FormatException($"{input}:{lineNumber}: {e.Message}", e);
+                problems.AddRange(lineProblems.Select(reason => (lineNumber, reason)));
             }
         }
 
         Progress?.Report(new SnapshotProgress("reading", size, size));
-        users.Sort((a, b) => a.Key.AsSpan().SequenceCompareTo(b.Key));
+        // By key, then by line: a repeated user is named on each later line, with its first one.
+        users.Sort((a, b) => a.Key.AsSpan().SequenceCompareTo(b.Key) is var byKey and not 0 ? byKey : a.Line.CompareTo(b.Line));
+        var first = 0;
         for (var i = 1; i < users.Count; i++)
         {
-            if (users[i].Key.AsSpan().SequenceEqual(users[i - 1].Key))
+            if (users[i].Key.AsSpan().SequenceEqual(users[first].Key))
             {
-                throw new FormatException($"{input}: user '{StoreKeys.UserId(users[i].Key)}' appears more than once");
+                problems.Add((users[i].Line, $"user '{StoreKeys.UserId(users[i].Key)}' appears more than once (first on line {users[first].Line})"));
             }
+            else
+            {
+                first = i;
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            var listed = problems.OrderBy(p => p.Line).Take(MaxProblemsListed).Select(p => $"{input}:{p.Line}: {p.Reason}").ToList();
+            throw new SnapshotInputException(input, listed, problems.Count);
         }
 
         return users;
     }
 
-    private List<SnapshotFile> Write(string output, List<(byte[] Key, long Offset)> offsets, List<(byte[] Key, byte[] Value)> users)
+    private List<SnapshotFile> Write(string output, List<(byte[] Key, long Offset)> offsets, List<(byte[] Key, byte[] Value, int Line)> users)
     {
         // "o:" sorts before "u:", so the origin offsets come first in key order.
         var entries = offsets.OrderBy(o => o.Key, ByteComparer.Instance).Select(o => (o.Key, StoreKeys.Int64(o.Offset))).Concat(users.Select((user, i) =>
@@ -131,7 +161,7 @@ public sealed class SnapshotBuilder
                 Progress?.Report(new SnapshotProgress("writing", i, users.Count));
             }
 
-            return user;
+            return (user.Key, user.Value);
         }));
         var files = SstFileSet.Write(output, entries, BloomBitsPerKey, MaxFileBytes);
         Progress?.Report(new SnapshotProgress("writing", users.Count, users.Count));

@@ -1,6 +1,6 @@
-using System.Text;
 using System.Text.Json;
 using Google.Protobuf;
+using Sidecar.Store.Model;
 using Sidecar.Store.State;
 
 namespace Sidecar.Store.Snapshots;
@@ -11,64 +11,104 @@ namespace Sidecar.Store.Snapshots;
 /// list items), so every streamed update applied on top of the snapshot wins over it; counters
 /// are one shard of origin "snapshot", which streamed increments never touch.
 /// </summary>
+/// <remarks>
+/// The user id and every name follow the data model's rules (<see cref="UserIdRule"/>,
+/// <see cref="NameRule"/>) with the nodes' limits, the same the API and ingest apply: a snapshot
+/// holds no user that GET refuses and no field that POST cannot update.
+/// </remarks>
 public static class UserDocument
 {
     public const string SnapshotOrigin = "snapshot";
 
-    public static (string UserId, UserState State) Parse(ReadOnlySpan<byte> line, string versionId, int listCap)
+    /// <summary>
+    /// The line's user and state, or null with every reason the line is refused added to
+    /// <paramref name="problems"/> (a line that is not a JSON object stops at that; otherwise each
+    /// bad id, name, counter and list is listed).
+    /// </summary>
+    public static (string UserId, UserState State)? Parse(ReadOnlySpan<byte> line, string versionId, int listCap, ModelLimits limits, ICollection<string> problems)
     {
-        using var json = JsonDocument.Parse(line.ToArray());
-        var root = json.RootElement;
+        var before = problems.Count;
+        try
+        {
+            using var json = JsonDocument.Parse(line.ToArray());
+            var result = Parse(json.RootElement, versionId, listCap, limits, problems);
+            return problems.Count == before ? result : null;
+        }
+        catch (JsonException e)
+        {
+            problems.Add(e.Message);
+            return null;
+        }
+    }
+
+    private static (string UserId, UserState State) Parse(JsonElement root, string versionId, int listCap, ModelLimits limits, ICollection<string> problems)
+    {
         if (root.ValueKind != JsonValueKind.Object)
         {
-            throw new FormatException("a line must be a JSON object");
+            problems.Add("a line must be a JSON object");
+            return ("", new UserState());
         }
 
-        var userId = root.TryGetProperty("userId", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString()! : "";
-        if (userId.Length == 0 || Encoding.UTF8.GetByteCount(userId) > 1024 || userId.Any(char.IsControl))
+        var userId = "";
+        if (!root.TryGetProperty("userId", out var id) || id.ValueKind != JsonValueKind.String)
         {
-            throw new FormatException("\"userId\" must be a non-empty string of at most 1024 bytes without control characters");
+            problems.Add("\"userId\" must be a string");
+        }
+        else if (UserIdRule.Check(userId = id.GetString()!, limits) is { } badId)
+        {
+            problems.Add(badId);
         }
 
         var stamp = new Stamp { Hlc = 0, Origin = SnapshotOrigin, Id = versionId };
         var state = new UserState();
-        foreach (var field in Members(root, "fields").OrderBy(p => p.Name, StringComparer.Ordinal))
+        foreach (var field in Members(root, "fields", problems).OrderBy(p => p.Name, StringComparer.Ordinal))
         {
-            state.Fields.Add(new FieldEntry { Name = CheckName(field.Name), Stamp = stamp, JsonValue = ByteString.CopyFromUtf8(field.Value.GetRawText()) });
+            if (Named("field", field.Name, limits, problems))
+            {
+                state.Fields.Add(new FieldEntry { Name = field.Name, Stamp = stamp, JsonValue = ByteString.CopyFromUtf8(field.Value.GetRawText()) });
+            }
         }
 
-        foreach (var list in Members(root, "lists").OrderBy(p => p.Name, StringComparer.Ordinal))
+        foreach (var list in Members(root, "lists", problems).OrderBy(p => p.Name, StringComparer.Ordinal))
         {
-            state.Lists.Add(List(CheckName(list.Name), list.Value, versionId, listCap));
+            if (Named("list", list.Name, limits, problems) && List(list.Name, list.Value, versionId, listCap, problems) is { } entry)
+            {
+                state.Lists.Add(entry);
+            }
         }
 
-        foreach (var counter in Members(root, "counters").OrderBy(p => p.Name, StringComparer.Ordinal))
+        foreach (var counter in Members(root, "counters", problems).OrderBy(p => p.Name, StringComparer.Ordinal))
         {
+            var named = Named("counter", counter.Name, limits, problems);
             if (counter.Value.ValueKind != JsonValueKind.Number || !counter.Value.TryGetInt64(out var value))
             {
-                throw new FormatException($"counter \"{counter.Name}\" must be a 64-bit integer");
+                problems.Add($"counter \"{counter.Name}\" must be a 64-bit integer");
             }
-
-            var entry = new CounterEntry { Name = CheckName(counter.Name) };
-            // Offset 1 above base 0: the shard counts (see UserView.Value).
-            entry.Shards.Add(new CounterShard { Origin = SnapshotOrigin, Partition = 0, Offset = 1, Value = value });
-            state.Counters.Add(entry);
+            else if (named)
+            {
+                var entry = new CounterEntry { Name = counter.Name };
+                // Offset 1 above base 0: the shard counts (see UserView.Value).
+                entry.Shards.Add(new CounterShard { Origin = SnapshotOrigin, Partition = 0, Offset = 1, Value = value });
+                state.Counters.Add(entry);
+            }
         }
 
         return (userId, state);
     }
 
-    private static ListEntry List(string name, JsonElement items, string versionId, int listCap)
+    private static ListEntry? List(string name, JsonElement items, string versionId, int listCap, ICollection<string> problems)
     {
         if (items.ValueKind != JsonValueKind.Array || items.EnumerateArray().Any(i => i.ValueKind != JsonValueKind.String))
         {
-            throw new FormatException($"list \"{name}\" must be an array of strings");
+            problems.Add($"list \"{name}\" must be an array of strings");
+            return null;
         }
 
         var distinct = items.EnumerateArray().Select(i => i.GetString()!).Distinct(StringComparer.Ordinal).ToList();
         if (distinct.Count > listCap)
         {
-            throw new FormatException($"list \"{name}\" has {distinct.Count} items, more than the list cap {listCap}");
+            problems.Add($"list \"{name}\" has {distinct.Count} items, more than the list cap {listCap}");
+            return null;
         }
 
         var entry = new ListEntry { Name = name, MaxStamp = new Stamp { Hlc = 0, Origin = SnapshotOrigin, Id = versionId }, Max = (uint)Math.Max(1, distinct.Count) };
@@ -81,7 +121,7 @@ public static class UserDocument
         return entry;
     }
 
-    private static IEnumerable<JsonProperty> Members(JsonElement root, string name)
+    private static IEnumerable<JsonProperty> Members(JsonElement root, string name, ICollection<string> problems)
     {
         if (!root.TryGetProperty(name, out var member) || member.ValueKind == JsonValueKind.Null)
         {
@@ -90,15 +130,28 @@ public static class UserDocument
 
         if (member.ValueKind != JsonValueKind.Object)
         {
-            throw new FormatException($"\"{name}\" must be an object");
+            problems.Add($"\"{name}\" must be an object");
+            return [];
         }
 
         var members = member.EnumerateObject().ToList();
-        return members.Select(m => m.Name).Distinct(StringComparer.Ordinal).Count() == members.Count
-            ? members
-            : throw new FormatException($"\"{name}\" names a member twice");
+        if (members.Select(m => m.Name).Distinct(StringComparer.Ordinal).Count() != members.Count)
+        {
+            problems.Add($"\"{name}\" names a member twice");
+            return [];
+        }
+
+        return members;
     }
 
-    private static string CheckName(string name) =>
-        name.Length is > 0 and <= 128 && !name.Any(char.IsControl) ? name : throw new FormatException($"name \"{name}\" must be 1-128 characters without control characters");
+    private static bool Named(string kind, string name, ModelLimits limits, ICollection<string> problems)
+    {
+        if (NameRule.Check(kind, name, limits) is { } bad)
+        {
+            problems.Add(bad);
+            return false;
+        }
+
+        return true;
+    }
 }

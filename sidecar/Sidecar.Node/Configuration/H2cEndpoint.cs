@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http;
 
-namespace Sidecar.Node.Api;
+namespace Sidecar.Node.Configuration;
 
 /// <summary>
 /// The optional second listener, <c>Api:H2cUrl</c>: the same API over HTTP/2 in clear text (prior

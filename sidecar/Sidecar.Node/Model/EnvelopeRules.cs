@@ -1,11 +1,14 @@
 using Sidecar.Common.Envelope;
 using Sidecar.Node.Configuration;
+using Sidecar.Store.Model;
 
-namespace Sidecar.Node.Ingest;
+namespace Sidecar.Node.Model;
 
 /// <summary>
 /// What makes an envelope applicable. The API checks it before producing and ingest checks it
-/// again on every record read, because anything can be written to a topic.
+/// again on every record read, because anything can be written to a topic. User ids and names
+/// follow the data model's rules (<see cref="UserIdRule"/>, <see cref="NameRule"/>), which the
+/// snapshot builder applies too.
 /// </summary>
 internal sealed class EnvelopeRules
 {
@@ -14,11 +17,13 @@ internal sealed class EnvelopeRules
     public const int MaxIdLength = 200;
 
     private readonly ApiOptions _api;
+    private readonly ModelLimits _limits;
     private readonly int _listCap;
 
     public EnvelopeRules(ApiOptions api, StoreOptions store)
     {
         _api = api;
+        _limits = api.Limits;
         _listCap = store.ListCap;
     }
 
@@ -62,32 +67,9 @@ internal sealed class EnvelopeRules
         return null;
     }
 
-    public string? CheckUserId(string userId)
-    {
-        if (string.IsNullOrEmpty(userId))
-        {
-            return "user id is empty";
-        }
+    public string? CheckUserId(string userId) => UserIdRule.Check(userId, _limits);
 
-        if (System.Text.Encoding.UTF8.GetByteCount(userId) > _api.MaxUserIdBytes)
-        {
-            return $"user id is longer than {_api.MaxUserIdBytes} bytes";
-        }
-
-        return userId.Any(char.IsControl) ? "user id contains control characters" : null;
-    }
-
-    public string? CheckName(string kind, string name)
-    {
-        if (string.IsNullOrEmpty(name) || name.Length > _api.MaxNameLength)
-        {
-            return $"{kind} name must be 1 to {_api.MaxNameLength} characters";
-        }
-
-        return name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.')
-            ? null
-            : $"{kind} name '{name}' may contain only letters, digits, '_', '-' and '.'";
-    }
+    public string? CheckName(string kind, string name) => NameRule.Check(kind, name, _limits);
 
     public string? CheckValueSize(int bytes) =>
         bytes is 0 || bytes > _api.MaxValueBytes ? $"value must be 1 to {_api.MaxValueBytes} bytes" : null;

@@ -1,10 +1,10 @@
 using System.Text;
 using System.Text.Json;
 using Google.Protobuf;
-using Sidecar.Node.Api;
+using Sidecar.Node.Model;
 using Sidecar.Store.State;
 
-namespace Sidecar.Node.Tests.Api;
+namespace Sidecar.Node.Tests.Model;
 
 /// <summary>Renderings reuse one buffer per thread: each must hold its own document and nothing of the one before.</summary>
 public sealed class UserJsonWriterTests

@@ -3,11 +3,12 @@ using System.Text.Json;
 using Sidecar.Node.Merge;
 using Sidecar.Store.State;
 
-namespace Sidecar.Node.Api;
+namespace Sidecar.Node.Model;
 
 /// <summary>
 /// Writes what a reader sees of a user straight to the response:
-/// <c>{"userId","fields":{},"lists":{},"counters":{},"version"}</c>.
+/// <c>{"userId","fields":{},"lists":{},"counters":{},"version"}</c>. The one canonical rendering of
+/// a user: GET serves it and ingest renders it again for the read cache, so both are the same bytes.
 /// </summary>
 internal static class UserJsonWriter
 {
