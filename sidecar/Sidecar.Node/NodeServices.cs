@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using Sidecar.Common.Clocks;
+using Sidecar.Node.Apply;
 using Sidecar.Node.Api;
 using Sidecar.Node.Configuration;
 using Sidecar.Node.Coordination;

@@ -3,6 +3,7 @@ using Confluent.Kafka;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Sidecar.Common.Kafka;
+using Sidecar.Node.Apply;
 using Sidecar.Node.Ingest;
 using Sidecar.Node.Metrics;
 

@@ -6,6 +6,7 @@ using RocksDbSharp;
 using Sidecar.Common.Clocks;
 using Sidecar.Common.Envelope;
 using Sidecar.Common.Kafka;
+using Sidecar.Node.Apply;
 using Sidecar.Node.Configuration;
 using Sidecar.Node.Ingest;
 using Sidecar.Node.Merge;

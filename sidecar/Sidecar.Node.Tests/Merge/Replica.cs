@@ -1,4 +1,5 @@
 using Google.Protobuf;
+using Sidecar.Node.Apply;
 using Sidecar.Node.Merge;
 using Sidecar.Store.State;
 

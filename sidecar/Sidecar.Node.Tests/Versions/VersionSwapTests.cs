@@ -5,6 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Sidecar.Common.Envelope;
 using Sidecar.Common.Kafka;
+using Sidecar.Node.Apply;
 using Sidecar.Node.Ingest;
 using Sidecar.Node.Storage;
 using Sidecar.Node.Versions;

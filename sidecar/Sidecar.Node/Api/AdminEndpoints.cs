@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Sidecar.Node.Apply;
 using Sidecar.Node.Configuration;
 using Sidecar.Node.Ingest;
 using Sidecar.Node.Storage;

@@ -2,6 +2,7 @@ using Confluent.Kafka;
 using Microsoft.Extensions.Options;
 using Sidecar.Common.Envelope;
 using Sidecar.Common.Kafka;
+using Sidecar.Node.Apply;
 using Sidecar.Node.Configuration;
 using Sidecar.Node.Ingest;
 using Sidecar.Node.Kafka;

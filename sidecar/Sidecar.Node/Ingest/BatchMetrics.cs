@@ -1,4 +1,5 @@
 using Confluent.Kafka;
+using Sidecar.Node.Apply;
 using Sidecar.Node.Metrics;
 
 namespace Sidecar.Node.Ingest;

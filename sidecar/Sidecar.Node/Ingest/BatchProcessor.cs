@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Sidecar.Node.Apply;
 using Sidecar.Node.Versions;
 
 namespace Sidecar.Node.Ingest;

@@ -1,3 +1,4 @@
+using Sidecar.Node.Apply;
 using Sidecar.Node.Kafka;
 using Sidecar.Node.Metrics;
 

@@ -1,5 +1,6 @@
 using Confluent.Kafka;
 using Microsoft.Extensions.Options;
+using Sidecar.Node.Apply;
 using Sidecar.Node.Configuration;
 using Sidecar.Node.Metrics;
 

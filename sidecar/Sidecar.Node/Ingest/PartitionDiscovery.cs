@@ -1,6 +1,7 @@
 using Confluent.Kafka;
 using Microsoft.Extensions.Options;
 using Sidecar.Common.Kafka;
+using Sidecar.Node.Apply;
 using Sidecar.Node.Configuration;
 using Sidecar.Node.Storage;
 

@@ -10,7 +10,7 @@ namespace Sidecar.Node.Storage;
 /// oldest first. Readers lease the live version; swapping it never closes a database under a
 /// reader (the old one closes when its last lease is released). At most one version is open
 /// beside the live one while a rollout prepares it; what that version is on its way to the swap
-/// (catching up, dual apply, promotable) is <see cref="Versions.VersionSwap"/>'s business, which
+/// (catching up, dual apply, promotable) is <c>Versions/VersionSwap</c>'s business, which
 /// alone places, promotes and discards it.
 /// </summary>
 internal sealed class VersionedStore : IDisposable

@@ -1,4 +1,4 @@
-using Sidecar.Node.Ingest;
+using Sidecar.Node.Apply;
 using Sidecar.Node.Storage;
 
 namespace Sidecar.Node.Versions;

@@ -1,7 +1,7 @@
 using Confluent.Kafka;
 using Microsoft.Extensions.Options;
+using Sidecar.Node.Apply;
 using Sidecar.Node.Configuration;
-using Sidecar.Node.Ingest;
 using Sidecar.Node.Storage;
 
 namespace Sidecar.Node.Versions;

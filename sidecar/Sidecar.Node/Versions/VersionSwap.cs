@@ -1,5 +1,5 @@
 using Confluent.Kafka;
-using Sidecar.Node.Ingest;
+using Sidecar.Node.Apply;
 using Sidecar.Node.Storage;
 
 namespace Sidecar.Node.Versions;

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Confluent.Kafka;
 
-namespace Sidecar.Node.Ingest;
+namespace Sidecar.Node.Apply;
 
 /// <summary>
 /// How far ingest has applied each local topic partition, and the requests waiting to read

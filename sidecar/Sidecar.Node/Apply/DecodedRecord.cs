@@ -2,7 +2,7 @@ using Confluent.Kafka;
 using Sidecar.Common.Envelope;
 using Sidecar.Common.Kafka;
 
-namespace Sidecar.Node.Ingest;
+namespace Sidecar.Node.Apply;
 
 /// <summary>
 /// A consumed record: an applicable update with its origin, the reason it is not one, or

@@ -5,7 +5,7 @@ using Sidecar.Common.Envelope;
 using Sidecar.Common.Kafka;
 using Sidecar.Node.Model;
 
-namespace Sidecar.Node.Ingest;
+namespace Sidecar.Node.Apply;
 
 /// <summary>
 /// Turns a consumed record into an update and its origin position, or a dead-letter reason.

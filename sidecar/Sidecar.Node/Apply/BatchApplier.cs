@@ -9,7 +9,7 @@ using Sidecar.Node.Merge;
 using Sidecar.Store.State;
 using Sidecar.Node.Storage;
 
-namespace Sidecar.Node.Ingest;
+namespace Sidecar.Node.Apply;
 
 /// <summary>
 /// Applies a batch of records to a version in one RocksDB write batch: the users' new states,

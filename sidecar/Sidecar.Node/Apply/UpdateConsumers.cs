@@ -6,7 +6,7 @@ using Sidecar.Node.Configuration;
 using Sidecar.Node.Kafka;
 using Sidecar.Node.Model;
 
-namespace Sidecar.Node.Ingest;
+namespace Sidecar.Node.Apply;
 
 /// <summary>
 /// The one setup of reading updates from Kafka, shared by live ingest and the catch-up of a
