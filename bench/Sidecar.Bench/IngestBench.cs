@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Confluent.Kafka;
+using Sidecar.Common.Contracts;
 using Sidecar.Common.Metrics;
 using Sidecar.Testing;
 
@@ -35,7 +36,7 @@ internal static class IngestBench
         var clock = Stopwatch.StartNew();
         while (true)
         {
-            var applied = await PrometheusText.SumAsync(node.Http, "sidecar_updates_applied_total");
+            var applied = await PrometheusText.SumAsync(node.Http, NodeMetricNames.UpdatesApplied.Exported);
             samples.Add((clock.Elapsed.TotalSeconds, applied));
             if (applied >= records)
             {
@@ -58,8 +59,8 @@ internal static class IngestBench
         Report.Header($"Ingest of a {records:N0}-record backlog ({users:N0} users, {partitions} partitions, one op per record)",
             "updates applied", "seconds", "updates/s", "batch p50 ms", "batch p99 ms");
         Report.Row((long)last.Applied, last.Seconds - first.Seconds, rate,
-            PrometheusText.Quantile(text, "sidecar_ingest_batch_duration_seconds", 0.5) * 1000,
-            PrometheusText.Quantile(text, "sidecar_ingest_batch_duration_seconds", 0.99) * 1000);
+            PrometheusText.Quantile(text, NodeMetricNames.IngestBatchDuration.Exported, 0.5) * 1000,
+            PrometheusText.Quantile(text, NodeMetricNames.IngestBatchDuration.Exported, 0.99) * 1000);
     }
 
     /// <summary>The mock cluster keeps about 5 MiB per partition and drops the oldest: refuse to measure a truncated backlog.</summary>

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Sidecar.Common.Contracts;
 using Sidecar.Common.Metrics;
 using Sidecar.Testing;
 
@@ -68,11 +69,11 @@ internal static class NodeGetBench
 
             // What this machine leaves any server while the same stream is applied: bare Kestrel
             // with the node, the feeder and Kafka still busy beside it. The node cannot beat it.
-            var applied = await PrometheusText.SumAsync(node.Http, "sidecar_updates_applied_total");
+            var applied = await PrometheusText.SumAsync(node.Http, NodeMetricNames.UpdatesApplied.Exported);
             var started = Stopwatch.GetTimestamp();
             bareCpu = CpuTime.Of(bare.Pid);
             var ceiling = await WrkResult.RunAsync(bareUrl, seconds, connections, 2, script);
-            Report.Row($"bare Kestrel while the node applies the feed", (await PrometheusText.SumAsync(node.Http, "sidecar_updates_applied_total") - applied) / Stopwatch.GetElapsedTime(started).TotalSeconds,
+            Report.Row($"bare Kestrel while the node applies the feed", (await PrometheusText.SumAsync(node.Http, NodeMetricNames.UpdatesApplied.Exported) - applied) / Stopwatch.GetElapsedTime(started).TotalSeconds,
                 ceiling.RequestsPerSecond, ceiling.P50Ms, ceiling.P99Ms, ceiling.Errors, Ratio(ceiling, baseline), (CpuTime.Of(bare.Pid) - bareCpu).TotalMicroseconds / ceiling.Requests);
             Report.Note($"node under the feed / bare Kestrel under the same feed: {Ratio(busy.Wrk, ceiling)}");
             Report.Note($"feeder produced {feeder.Produced}, failed {feeder.Failed}");
@@ -84,12 +85,12 @@ internal static class NodeGetBench
     /// <remarks>The node's CPU per request includes applying the streamed updates, when there are any.</remarks>
     private static async Task<(WrkResult Wrk, double AppliedPerSecond, double CpuPerRequest)> MeasureAsync(NodeProcess node, string script, int seconds, int connections)
     {
-        var before = await PrometheusText.SumAsync(node.Http, "sidecar_updates_applied_total");
+        var before = await PrometheusText.SumAsync(node.Http, NodeMetricNames.UpdatesApplied.Exported);
         var cpu = CpuTime.Of(node.Process.Pid);
         var started = Stopwatch.GetTimestamp();
         var wrk = await WrkResult.RunAsync(node.Url, seconds, connections, 2, script);
         var cpuPerRequest = (CpuTime.Of(node.Process.Pid) - cpu).TotalMicroseconds / wrk.Requests;
-        var applied = await PrometheusText.SumAsync(node.Http, "sidecar_updates_applied_total") - before;
+        var applied = await PrometheusText.SumAsync(node.Http, NodeMetricNames.UpdatesApplied.Exported) - before;
         return (wrk, applied / Stopwatch.GetElapsedTime(started).TotalSeconds, cpuPerRequest);
     }
 }

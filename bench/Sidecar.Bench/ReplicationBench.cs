@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text;
+using Sidecar.Common.Contracts;
 using Sidecar.Common.Metrics;
 using Sidecar.Testing;
 
@@ -104,7 +105,7 @@ internal static class ReplicationBench
 
         // The window ends at the last acknowledgement, not at the scrape that saw it (scrapes
         // are 100 ms apart): the replicator reports how long ago each partition's last one was.
-        var sinceLastAck = (await replicator.PartitionsAsync()).Min(p => p.GetProperty("checkpointAgeSeconds").GetDouble());
+        var sinceLastAck = (await replicator.PartitionsAsync()).Min(p => p.CheckpointAgeSeconds);
         var polled = clock.Elapsed;
         var window = polled - TimeSpan.FromSeconds(Math.Min(sinceLastAck, polled.TotalSeconds / 2));
         return ((done - from) / window.TotalSeconds, cpuUsed / (done - from), cold);
@@ -114,7 +115,7 @@ internal static class ReplicationBench
     {
         while (true)
         {
-            var done = await PrometheusText.SumAsync(replicator.Http, "sidecar_replicator_records_total");
+            var done = await PrometheusText.SumAsync(replicator.Http, ReplicatorMetricNames.Records.Exported);
             if (done >= records)
             {
                 return done;
@@ -149,7 +150,7 @@ internal static class ReplicationBench
             // so that the window below measures the steady state, not the first catch-up.
             await ProbeAsync(nodeA, nodeB, "warm-up");
             await Wait.UntilAsync(nodeB.Process, "the dc-b node caught up", async () =>
-                await PrometheusText.SumAsync(nodeB.Http, "sidecar_ingest_lag") < rate, TimeSpan.FromMinutes(2));
+                await PrometheusText.SumAsync(nodeB.Http, NodeMetricNames.IngestLag.Exported) < rate, TimeSpan.FromMinutes(2));
             await Task.Delay(TimeSpan.FromSeconds(3));
             nodeBefore = await nodeB.Http.GetStringAsync("/metrics");
             replicatorBefore = await replicator.Http.GetStringAsync("/metrics");
@@ -173,13 +174,13 @@ internal static class ReplicationBench
         Report.Row("probe: POST sent → 202 from dc-a node (accepted)", accepts.Count, Report.Percentile(accepts, 0.5), Report.Percentile(accepts, 0.99));
         const string FromA = "origin=\"dc-a\"";
         Report.Row("every update: origin record time → applied on dc-b node (node histogram)",
-            PrometheusText.Sum(text, "sidecar_ingest_freshness_seconds_count", FromA) - PrometheusText.Sum(nodeBefore, "sidecar_ingest_freshness_seconds_count", FromA),
-            PrometheusText.Quantile(nodeBefore, text, "sidecar_ingest_freshness_seconds", 0.5, FromA) * 1000,
-            PrometheusText.Quantile(nodeBefore, text, "sidecar_ingest_freshness_seconds", 0.99, FromA) * 1000);
+            PrometheusText.Sum(text, NodeMetricNames.IngestFreshness.Exported + "_count", FromA) - PrometheusText.Sum(nodeBefore, NodeMetricNames.IngestFreshness.Exported + "_count", FromA),
+            PrometheusText.Quantile(nodeBefore, text, NodeMetricNames.IngestFreshness.Exported, 0.5, FromA) * 1000,
+            PrometheusText.Quantile(nodeBefore, text, NodeMetricNames.IngestFreshness.Exported, 0.99, FromA) * 1000);
         Report.Row("every update: origin record time → acknowledged by dc-b Kafka (replicator histogram)",
-            PrometheusText.Sum(mirrored, "sidecar_replicator_latency_seconds_count") - PrometheusText.Sum(replicatorBefore, "sidecar_replicator_latency_seconds_count"),
-            PrometheusText.Quantile(replicatorBefore, mirrored, "sidecar_replicator_latency_seconds", 0.5) * 1000,
-            PrometheusText.Quantile(replicatorBefore, mirrored, "sidecar_replicator_latency_seconds", 0.99) * 1000);
+            PrometheusText.Sum(mirrored, ReplicatorMetricNames.Latency.Exported + "_count") - PrometheusText.Sum(replicatorBefore, ReplicatorMetricNames.Latency.Exported + "_count"),
+            PrometheusText.Quantile(replicatorBefore, mirrored, ReplicatorMetricNames.Latency.Exported, 0.5) * 1000,
+            PrometheusText.Quantile(replicatorBefore, mirrored, ReplicatorMetricNames.Latency.Exported, 0.99) * 1000);
     }
 
     /// <summary>Sets a field through the dc-a node and polls the dc-b node until it reads it.</summary>

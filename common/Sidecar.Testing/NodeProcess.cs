@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Sidecar.Common.Contracts;
 
 namespace Sidecar.Testing;
 
@@ -39,7 +40,7 @@ public sealed class NodeProcess : ServiceProcess
 
     /// <summary>Sum over the node's partitions of the next offset to apply: how many records it has consumed.</summary>
     public async Task<long> ConsumedAsync() =>
-        (await StatusAsync()).GetProperty("positions").EnumerateObject().Sum(p => p.Value.GetInt64());
+        (await Http.GetFromJsonAsync("/admin/status", AdminJson.Default.NodeStatus))!.Positions.Values.Sum();
 
     /// <summary>The value of an unlabelled series on /metrics (0 when absent).</summary>
     public async Task<long> MetricAsync(string series)
@@ -49,7 +50,7 @@ public sealed class NodeProcess : ServiceProcess
         return line is null ? 0 : (long)double.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    public async Task<string> DigestAsync() => (await Http.GetFromJsonAsync<JsonElement>("/admin/digest")).GetProperty("digest").GetString()!;
+    public async Task<string> DigestAsync() => (await Http.GetFromJsonAsync("/admin/digest", AdminJson.Default.NodeDigest))!.Digest;
 
     public async Task WaitConsumedAsync(long records, TimeSpan timeout) =>
         await WaitAsync($"{records} records consumed", async () => await ConsumedAsync() >= records, timeout);

@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Sidecar.Common.Contracts;
 using Sidecar.Common.Metrics;
 
 namespace Sidecar.Testing;
@@ -34,7 +35,8 @@ public sealed class ProxyProcess : ServiceProcess
         await Http.GetFromJsonAsync<JsonElement>("/proxy/route/" + Uri.EscapeDataString(userId));
 
     /// <summary>The node id the proxy sends a user to now.</summary>
-    public async Task<string> NodeOfAsync(string userId) => (await RouteAsync(userId)).GetProperty("node").GetString() ?? "";
+    public async Task<string> NodeOfAsync(string userId) =>
+        (await Http.GetFromJsonAsync("/proxy/route/" + Uri.EscapeDataString(userId), AdminJson.Default.RouteExplanation))?.Node ?? "";
 
     public Task<double> MetricAsync(string name, string labels = "") => PrometheusText.SumAsync(Http, name, labels);
 }

@@ -1,5 +1,5 @@
 using System.Net.Http.Json;
-using System.Text.Json;
+using Sidecar.Common.Contracts;
 
 namespace Sidecar.Testing;
 
@@ -38,6 +38,7 @@ public sealed class ReplicatorProcess : ServiceProcess
         return replicator;
     }
 
-    public async Task<List<JsonElement>> PartitionsAsync() =>
-        (await Http.GetFromJsonAsync<List<JsonElement>>("/admin/status"))!;
+    /// <summary>The mirrored partitions (<c>GET /admin/status</c>).</summary>
+    public async Task<List<ReplicatorPartitionStatus>> PartitionsAsync() =>
+        (await Http.GetFromJsonAsync("/admin/status", AdminJson.Default.ListReplicatorPartitionStatus))!;
 }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
+using Sidecar.Common.Contracts;
 using Sidecar.Common.Health;
 using Sidecar.Proxy;
 using Sidecar.Proxy.Configuration;
@@ -37,7 +38,7 @@ catch (OptionsValidationException e)
 var forwarder = app.Services.GetRequiredService<UserForwarder>();
 app.Use((context, next) => IsOwnEndpoint(context.Request.Path) ? next(context) : forwarder.HandleAsync(context));
 app.UseRouting();
-app.MapGet("/proxy/route/{userId}", (string userId, RouteExplainer explainer) => Results.Json(explainer.Explain(userId), ProxyJsonContext.Default.RouteExplanation));
+app.MapGet("/proxy/route/{userId}", (string userId, RouteExplainer explainer) => Results.Json(explainer.Explain(userId), AdminJson.Default.RouteExplanation));
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = HealthJson.WriteAsync });
 app.MapPrometheusScrapingEndpoint("/metrics");

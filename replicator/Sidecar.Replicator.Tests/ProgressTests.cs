@@ -33,7 +33,7 @@ public sealed class ProgressTests
         await Wait.UntilAsync(replicator.Process, "acknowledged offsets at the source's end", async () =>
         {
             var partitions = await replicator.PartitionsAsync();
-            var acknowledged = partitions.Sum(p => p.GetProperty("lastAcked").GetInt64() + 1);
+            var acknowledged = partitions.Sum(p => p.LastAcked + 1);
             return partitions.Count == 4 && acknowledged == kafkaA.RecordCount("updates");
         }, TimeSpan.FromSeconds(30));
 

@@ -49,7 +49,7 @@ app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => fa
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = HealthJson.WriteAsync });
 app.MapPrometheusScrapingEndpoint("/metrics");
 app.MapGet("/admin/status", (MirrorState state) => Results.Json(
-    state.Partitions.Values.Select(p => new PartitionStatus(p.Source.ToString(), p.Remote.ToString(), p.LastAcked, p.Gap, p.SinceLastAck.TotalSeconds)).ToList(),
-    StatusJsonContext.Default.ListPartitionStatus));
+    state.Partitions.Values.Select(p => new Sidecar.Common.Contracts.ReplicatorPartitionStatus(p.Source.ToString(), p.Remote.ToString(), p.LastAcked, p.Gap, p.SinceLastAck.TotalSeconds)).ToList(),
+    Sidecar.Common.Contracts.AdminJson.Default.ListReplicatorPartitionStatus));
 await app.RunAsync();
 return 0;

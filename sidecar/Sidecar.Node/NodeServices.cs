@@ -95,8 +95,8 @@ internal static class NodeServices
             .WithMetrics(metrics => metrics
                 .AddMeter(NodeMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Runtime")
                 // Requests are served in microseconds: the default buckets start at 5 ms.
-                .AddView("http.server.request.duration", new ExplicitBucketHistogramConfiguration { Boundaries = LatencyBuckets })
-                .AddView("sidecar.ingest.batch.duration", new ExplicitBucketHistogramConfiguration { Boundaries = LatencyBuckets })
+                .AddView(Sidecar.Common.Contracts.NodeMetricNames.HttpServerRequestDuration.Name, new ExplicitBucketHistogramConfiguration { Boundaries = LatencyBuckets })
+                .AddView(Sidecar.Common.Contracts.NodeMetricNames.IngestBatchDuration.Name, new ExplicitBucketHistogramConfiguration { Boundaries = LatencyBuckets })
                 // Scrapes see the current values, not a cached response.
                 .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
         return services;

@@ -1,3 +1,5 @@
+using Sidecar.Common.Contracts;
+
 namespace Sidecar.Common.Kafka;
 
 /// <summary>
@@ -22,10 +24,6 @@ public static class TopicNames
         }
 
         var origin = topic[..^suffix.Length];
-        return IsValidDatacenter(origin) ? origin : null;
+        return DatacenterName.IsValid(origin) ? origin : null;
     }
-
-    /// <summary>Datacenter names: 1-32 chars of lowercase letters, digits and '-'.</summary>
-    public static bool IsValidDatacenter(string name) =>
-        name.Length is > 0 and <= 32 && name.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-');
 }

@@ -172,10 +172,10 @@ public sealed class MembershipReloadTests(Cluster cluster)
 
     private static async Task RegisterAsync(Sidecar.Common.Consul.ConsulClient consul, string id, string url, string datacenter = "dc-a", int? h2cPort = null)
     {
-        var meta = new Dictionary<string, string> { ["datacenter"] = datacenter };
+        var meta = new Dictionary<string, string> { [Sidecar.Common.Contracts.ServiceMetaKeys.Datacenter] = datacenter };
         if (h2cPort is { } port)
         {
-            meta["h2c-port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            meta[Sidecar.Common.Contracts.ServiceMetaKeys.H2cPort] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
         var uri = new Uri(url);

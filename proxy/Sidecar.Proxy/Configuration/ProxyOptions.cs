@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
+using Sidecar.Common.Contracts;
 
 namespace Sidecar.Proxy.Configuration;
 
@@ -9,7 +10,7 @@ public sealed class ProxyOptions
     public const string Section = "Proxy";
 
     /// <summary>The datacenter this proxy runs in: its nodes are preferred.</summary>
-    [Required, RegularExpression(DatacenterName.Pattern, ErrorMessage = "Proxy:Datacenter must name a datacenter (lowercase letters, digits, '-').")]
+    [Required, DatacenterName("Proxy:Datacenter")]
     public string Datacenter { get; set; } = "dc1";
 
     /// <summary>

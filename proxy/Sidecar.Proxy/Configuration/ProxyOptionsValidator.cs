@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Sidecar.Common.Contracts;
 
 namespace Sidecar.Proxy.Configuration;
 
@@ -21,7 +22,7 @@ public sealed class ProxyOptionsValidator : IValidateOptions<ProxyOptions>
         {
             if (!DatacenterName.IsValid(dc))
             {
-                failures.Add($"Proxy:Datacenters: '{dc}' is not a datacenter name (lowercase letters, digits, '-').");
+                failures.Add(DatacenterName.Problem($"Proxy:Datacenters: '{dc}'"));
             }
         }
 

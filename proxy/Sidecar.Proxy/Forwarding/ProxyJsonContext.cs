@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Sidecar.Proxy.Routing;
 
 namespace Sidecar.Proxy.Forwarding;
 
@@ -14,5 +13,4 @@ internal sealed record BadRequestProblem(string Detail)
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(BadRequestProblem))]
-[JsonSerializable(typeof(RouteExplanation))]
 internal sealed partial class ProxyJsonContext : JsonSerializerContext;

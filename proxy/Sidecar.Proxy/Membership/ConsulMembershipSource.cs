@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using Sidecar.Common.Consul;
+using Sidecar.Common.Contracts;
 using Sidecar.Proxy.Configuration;
 
 namespace Sidecar.Proxy.Membership;
@@ -73,7 +74,7 @@ internal sealed class ConsulMembershipSource : BackgroundService
     private string Address(string host, HealthService service)
     {
         host = host.Contains(':') ? $"[{host}]" : host;
-        return _options.Forwarder.UseH2c && service.Meta?.GetValueOrDefault("h2c-port") is { } meta
+        return _options.Forwarder.UseH2c && service.Meta?.GetValueOrDefault(ServiceMetaKeys.H2cPort) is { } meta
             && int.TryParse(meta, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is > 0 and <= 65535
             ? $"{Node.H2cScheme}{host}:{port}"
             : $"http://{host}:{service.Port}";
@@ -87,7 +88,7 @@ internal sealed class ConsulMembershipSource : BackgroundService
         {
             var service = instance.Service;
             var host = string.IsNullOrEmpty(service.Address) ? instance.Node.Address : service.Address;
-            var dc = service.Meta?.GetValueOrDefault("datacenter") ?? datacenter;
+            var dc = service.Meta?.GetValueOrDefault(ServiceMetaKeys.Datacenter) ?? datacenter;
             var node = new NodeAddress(service.Id, dc, host is null ? "" : Address(host, service));
             var error = dc != datacenter
                 ? $"node '{service.Id}' registered in Consul datacenter '{datacenter}' says it is in '{dc}'"

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using Sidecar.Common.Contracts;
 using Sidecar.Common.Metrics;
 using Sidecar.Proxy.Membership;
 using Sidecar.Proxy.Routing;
@@ -22,14 +23,14 @@ internal sealed class ProxyMetrics
     public ProxyMetrics(IMeterFactory meters, MembershipStore membership)
     {
         var meter = meters.Create(MeterName);
-        _requests = meter.CreateCounter<long>("sidecar.proxy.requests", "{request}", "Attempts forwarded, per destination node and status class.");
-        _duration = meter.CreateHistogram<double>("sidecar.proxy.request.duration", "s", "Time of one attempt on a node, per destination node.", tags: null, advice: LatencyBuckets.Seconds);
-        _retries = meter.CreateCounter<long>("sidecar.proxy.retries", "{retry}", "Idempotent requests sent again to the user's next node.");
-        _failovers = meter.CreateCounter<long>("sidecar.proxy.failovers", "{request}", "Requests served by another node than the user's primary, by kind (next_node, other_datacenter, last_resort).");
-        _passiveDown = meter.CreateCounter<long>("sidecar.proxy.passive_failures", "{failure}", "Nodes taken out on a failed connection.");
-        meter.CreateObservableCounter("sidecar.proxy.membership.changes", () => membership.Changes, "{change}", "Membership snapshots published.");
-        meter.CreateObservableCounter("sidecar.proxy.membership.refused", () => membership.Refusals, "{update}", "Membership updates refused as invalid (the previous one stayed).");
-        meter.CreateObservableGauge("sidecar.proxy.nodes", () => Nodes(membership.Current), "{node}", "Member nodes per datacenter and availability.");
+        _requests = meter.CreateCounter<long>(ProxyMetricNames.Requests, "Attempts forwarded, per destination node and status class.");
+        _duration = meter.CreateHistogram(ProxyMetricNames.RequestDuration, "Time of one attempt on a node, per destination node.", LatencyBuckets.Seconds);
+        _retries = meter.CreateCounter<long>(ProxyMetricNames.Retries, "Idempotent requests sent again to the user's next node.");
+        _failovers = meter.CreateCounter<long>(ProxyMetricNames.Failovers, "Requests served by another node than the user's primary, by kind (next_node, other_datacenter, last_resort).");
+        _passiveDown = meter.CreateCounter<long>(ProxyMetricNames.PassiveFailures, "Nodes taken out on a failed connection.");
+        meter.CreateObservableCounter(ProxyMetricNames.MembershipChanges, () => membership.Changes, "Membership snapshots published.");
+        meter.CreateObservableCounter(ProxyMetricNames.MembershipRefused, () => membership.Refusals, "Membership updates refused as invalid (the previous one stayed).");
+        meter.CreateObservableGauge(ProxyMetricNames.Nodes, () => Nodes(membership.Current), "Member nodes per datacenter and availability.");
         foreach (var counter in new[] { _retries, _passiveDown })
         {
             counter.Add(0);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
+using Sidecar.Common.Contracts;
 using Sidecar.Proxy.Configuration;
 using Sidecar.Proxy.Membership;
 

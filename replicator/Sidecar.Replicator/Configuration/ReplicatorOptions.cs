@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Sidecar.Common.Contracts;
 
 namespace Sidecar.Replicator.Configuration;
 
@@ -14,10 +15,10 @@ public sealed class ReplicatorOptions
     [Required, RegularExpression("^[A-Za-z0-9._-]{1,64}$", ErrorMessage = "Replicator:InstanceId must be 1-64 letters, digits, '.', '_' or '-'.")]
     public string InstanceId { get; set; } = Environment.MachineName;
 
-    [Required, RegularExpression("^[a-z0-9-]{1,32}$", ErrorMessage = "Replicator:Source must name a datacenter (lowercase letters, digits, '-').")]
+    [Required, DatacenterName("Replicator:Source")]
     public string Source { get; set; } = "";
 
-    [Required, RegularExpression("^[a-z0-9-]{1,32}$", ErrorMessage = "Replicator:Target must name a datacenter (lowercase letters, digits, '-').")]
+    [Required, DatacenterName("Replicator:Target")]
     public string Target { get; set; } = "";
 
     /// <summary>Every datacenter's Kafka, by datacenter name.</summary>

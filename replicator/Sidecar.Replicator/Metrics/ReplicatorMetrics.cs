@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Sidecar.Common.Contracts;
 using Sidecar.Common.Metrics;
 using Sidecar.Replicator.Mirroring;
 
@@ -13,18 +14,18 @@ internal sealed class ReplicatorMetrics
     {
         var meter = meters.Create(MeterName);
         // Observed, not counted per record: the delivery path adds to two plain sums instead.
-        meter.CreateObservableCounter("sidecar.replicator.records", () => state.Records, "{record}", "Records mirrored and acknowledged by the target.");
-        meter.CreateObservableCounter("sidecar.replicator.bytes", () => state.Bytes, "By", "Key and value bytes mirrored and acknowledged.");
-        Latency = meter.CreateHistogram<double>("sidecar.replicator.latency", "s", "From the record's origin timestamp to the target's acknowledgement.", tags: null, advice: LatencyBuckets.Seconds);
-        Gaps = meter.CreateCounter<long>("sidecar.replicator.gaps", "{gap}", "Partitions whose checkpoint the source no longer holds.");
-        LoopsRefused = meter.CreateCounter<long>("sidecar.replicator.loops_refused", "{record}", "Records not mirrored because their origin is the target.");
-        Resyncs = meter.CreateCounter<long>("sidecar.replicator.resyncs", "{resync}", "Restarts from the checkpoints after a failed delivery.");
-        meter.CreateObservableGauge("sidecar.replicator.lag", state.LagRecords, "{record}", "Source records not yet acknowledged by the target.");
-        meter.CreateObservableGauge("sidecar.replicator.checkpoint.age",
-            () => state.Partitions.IsEmpty ? 0 : state.Partitions.Values.Max(p => p.SinceLastAck.TotalSeconds), "s",
+        meter.CreateObservableCounter(ReplicatorMetricNames.Records, () => state.Records, "Records mirrored and acknowledged by the target.");
+        meter.CreateObservableCounter(ReplicatorMetricNames.Bytes, () => state.Bytes, "Key and value bytes mirrored and acknowledged.");
+        Latency = meter.CreateHistogram(ReplicatorMetricNames.Latency, "From the record's origin timestamp to the target's acknowledgement.", LatencyBuckets.Seconds);
+        Gaps = meter.CreateCounter<long>(ReplicatorMetricNames.Gaps, "Partitions whose checkpoint the source no longer holds.");
+        LoopsRefused = meter.CreateCounter<long>(ReplicatorMetricNames.LoopsRefused, "Records not mirrored because their origin is the target.");
+        Resyncs = meter.CreateCounter<long>(ReplicatorMetricNames.Resyncs, "Restarts from the checkpoints after a failed delivery.");
+        meter.CreateObservableGauge(ReplicatorMetricNames.Lag, state.LagRecords, "Source records not yet acknowledged by the target.");
+        meter.CreateObservableGauge(ReplicatorMetricNames.CheckpointAge,
+            () => state.Partitions.IsEmpty ? 0 : state.Partitions.Values.Max(p => p.SinceLastAck.TotalSeconds),
             "Longest time since the target acknowledged a record of a mirrored partition (heartbeats keep it low).");
-        meter.CreateObservableGauge("sidecar.replicator.partitions.stopped", () => state.Stopped.Count(), "{partition}", "Partitions stopped by a gap.");
-        meter.CreateObservableGauge("sidecar.replicator.partitions", () => state.Partitions.Count, "{partition}", "Partitions this instance mirrors.");
+        meter.CreateObservableGauge(ReplicatorMetricNames.PartitionsStopped, () => state.Stopped.Count(), "Partitions stopped by a gap.");
+        meter.CreateObservableGauge(ReplicatorMetricNames.Partitions, () => state.Partitions.Count, "Partitions this instance mirrors.");
         foreach (var counter in new[] { Gaps, LoopsRefused, Resyncs })
         {
             counter.Add(0);

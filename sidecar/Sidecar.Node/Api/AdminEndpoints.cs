@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Sidecar.Common.Contracts;
 using Sidecar.Node.Apply;
 using Sidecar.Node.Configuration;
 using Sidecar.Node.Ingest;
@@ -19,12 +20,12 @@ internal static class AdminEndpoints
     {
         using var lease = store.Acquire();
         var (digest, users) = StateDigest.Compute(lease.Version);
-        return Results.Json(new DigestResponse(lease.Version.Id, digest, users), NodeJsonContext.Default.DigestResponse);
+        return Results.Json(new NodeDigest(lease.Version.Id, digest, users), AdminJson.Default.NodeDigest);
     }
 
     private static IResult Status(VersionedStore store, IngestStatus status, ApplyProgress progress, IOptions<NodeOptions> node) =>
         Results.Json(
-            new StatusResponse(
+            new NodeStatus(
                 node.Value.Id,
                 node.Value.Datacenter,
                 store.LiveVersionId,
@@ -33,5 +34,5 @@ internal static class AdminEndpoints
                 status.AssignedPartitions,
                 status.LastError,
                 progress.Snapshot().ToDictionary(p => $"{p.Key.Topic}:{p.Key.Partition.Value}", p => p.Value)),
-            NodeJsonContext.Default.StatusResponse);
+            AdminJson.Default.NodeStatus);
 }

@@ -12,10 +12,10 @@ namespace Sidecar.Node.Api;
 /// </summary>
 internal static class RequestIds
 {
-    public const string KeyHeader = "Idempotency-Key";
+    public const string KeyHeader = Sidecar.Common.Contracts.IdempotencyHeaders.Key;
 
     /// <summary>Answers that repeat an earlier request's outcome carry this header.</summary>
-    public const string ReplayedHeader = "Idempotent-Replayed";
+    public const string ReplayedHeader = Sidecar.Common.Contracts.IdempotencyHeaders.Replayed;
 
     public const int MaxKeyLength = 255;
 

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Sidecar.Common.Contracts;
 
 namespace Sidecar.Node.Configuration;
 
@@ -12,7 +13,7 @@ public sealed class NodeOptions
     public string Id { get; set; } = Environment.MachineName;
 
     /// <summary>The datacenter this node lives in: the origin of the updates it accepts.</summary>
-    [Required, RegularExpression("^[a-z0-9-]{1,32}$", ErrorMessage = "Node:Datacenter must be 1-32 characters of lowercase letters, digits or '-'.")]
+    [Required, DatacenterName("Node:Datacenter")]
     public string Datacenter { get; set; } = "dc1";
 
     /// <summary>Directory holding one RocksDB directory per dataset version.</summary>

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Sidecar.Common.Contracts;
 
 namespace Sidecar.Node.Configuration;
 
@@ -42,7 +43,7 @@ public sealed class RolloutOptions
     /// acknowledges in (reached with <c>?dc=</c>). Empty: the node's own datacenter, so each
     /// datacenter rolls out on its own (scope <c>dc</c>). Set the same datacenter on every node of
     /// every datacenter for global rounds (scope <c>global</c>).</summary>
-    [RegularExpression("^([a-z0-9-]{1,32})?$", ErrorMessage = "Rollout:Datacenter must be a datacenter name (like Node:Datacenter) or empty.")]
+    [DatacenterName("Rollout:Datacenter")]
     public string? Datacenter { get; set; }
 
     /// <summary>TTL of the session a node holds in another datacenter's Consul (Rollout:Datacenter

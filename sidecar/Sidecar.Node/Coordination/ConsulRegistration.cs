@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Sidecar.Common.Consul;
+using Sidecar.Common.Contracts;
 using Sidecar.Node.Configuration;
 using Sidecar.Node.Storage;
 
@@ -134,10 +135,16 @@ internal sealed class ConsulRegistration : BackgroundService
 
     private Dictionary<string, string> Meta(string version)
     {
-        var meta = new Dictionary<string, string> { ["datacenter"] = _consul.Datacenter, ["version"] = version, ["node"] = _consul.NodeId, ["rollout-dc"] = _consul.RolloutDatacenter };
+        var meta = new Dictionary<string, string>
+        {
+            [ServiceMetaKeys.Datacenter] = _consul.Datacenter,
+            [ServiceMetaKeys.Version] = version,
+            [ServiceMetaKeys.Node] = _consul.NodeId,
+            [ServiceMetaKeys.RolloutDatacenter] = _consul.RolloutDatacenter,
+        };
         if (_h2cPort is { } port)
         {
-            meta["h2c-port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            meta[ServiceMetaKeys.H2cPort] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
         return meta;

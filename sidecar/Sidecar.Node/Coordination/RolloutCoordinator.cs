@@ -175,8 +175,8 @@ internal sealed class RolloutCoordinator : BackgroundService
         var instances = answers.SelectMany(a => a)
             .Select(h =>
             {
-                var datacenter = h.Service.Meta?.GetValueOrDefault("datacenter") ?? h.Node.Datacenter ?? here;
-                return (Participant: new Participant(h.Service.Id, datacenter), Follows: h.Service.Meta?.GetValueOrDefault("rollout-dc") ?? datacenter);
+                var datacenter = h.Service.Meta?.GetValueOrDefault(Sidecar.Common.Contracts.ServiceMetaKeys.Datacenter) ?? h.Node.Datacenter ?? here;
+                return (Participant: new Participant(h.Service.Id, datacenter), Follows: h.Service.Meta?.GetValueOrDefault(Sidecar.Common.Contracts.ServiceMetaKeys.RolloutDatacenter) ?? datacenter);
             })
             .DistinctBy(i => (i.Participant.Datacenter, i.Participant.Node))
             .OrderBy(i => i.Participant.Datacenter, StringComparer.Ordinal).ThenBy(i => i.Participant.Node, StringComparer.Ordinal)

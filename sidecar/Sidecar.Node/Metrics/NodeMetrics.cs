@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Sidecar.Common.Contracts;
 using Sidecar.Common.Metrics;
 
 namespace Sidecar.Node.Metrics;
@@ -11,18 +12,19 @@ internal sealed class NodeMetrics
     public NodeMetrics(IMeterFactory meters)
     {
         var meter = meters.Create(MeterName);
-        Applied = meter.CreateCounter<long>("sidecar.updates.applied", "{update}", "Update records applied to the store.");
-        Duplicates = meter.CreateCounter<long>("sidecar.updates.duplicates", "{update}", "Records skipped because their origin offset was already applied.");
-        DuplicateRequests = meter.CreateCounter<long>("sidecar.requests.duplicates", "{record}", "Records of a request whose id was applied already: applied without changing any count.");
-        Replayed = meter.CreateCounter<long>("sidecar.requests.replayed", "{request}", "Write requests whose idempotency key this node had applied: answered without producing.");
-        DeadLetters = meter.CreateCounter<long>("sidecar.updates.dead_letters", "{record}", "Records sent to the dead-letter topic.");
-        Produced = meter.CreateCounter<long>("sidecar.updates.produced", "{update}", "Writes accepted and produced to the local updates topic.");
-        BatchDuration = meter.CreateHistogram<double>("sidecar.ingest.batch.duration", "s", "Time to apply one batch to RocksDB.",
-            tags: null, advice: LatencyBuckets.Seconds);
-        Freshness = meter.CreateHistogram<double>("sidecar.ingest.freshness", "s",
+        Applied = meter.CreateCounter<long>(NodeMetricNames.UpdatesApplied, "Update records applied to the store.");
+        Duplicates = meter.CreateCounter<long>(NodeMetricNames.UpdatesDuplicates, "Records skipped because their origin offset was already applied.");
+        DuplicateRequests = meter.CreateCounter<long>(NodeMetricNames.RequestsDuplicates, "Records of a request whose id was applied already: applied without changing any count.");
+        Replayed = meter.CreateCounter<long>(NodeMetricNames.RequestsReplayed, "Write requests whose idempotency key this node had applied: answered without producing.");
+        DeadLetters = meter.CreateCounter<long>(NodeMetricNames.UpdatesDeadLetters, "Records sent to the dead-letter topic.");
+        Produced = meter.CreateCounter<long>(NodeMetricNames.UpdatesProduced, "Writes accepted and produced to the local updates topic.");
+        // Its buckets are the node's view (NodeServices), which overrides any advice: batches take
+        // from a tenth of a millisecond (streaming) to seconds (a catch-up's large batches).
+        BatchDuration = meter.CreateHistogram<double>(NodeMetricNames.IngestBatchDuration, "Time to apply one batch to RocksDB.");
+        Freshness = meter.CreateHistogram(NodeMetricNames.IngestFreshness,
             "From a record's creation in its origin datacenter's Kafka to the end of the batch that applied it here (tag origin).",
-            tags: null, advice: LatencyBuckets.Seconds);
-        meter.CreateObservableGauge("sidecar.ingest.lag", () => Lag, "{record}", "Records in the assigned partitions not yet applied.");
+            LatencyBuckets.Seconds);
+        meter.CreateObservableGauge(NodeMetricNames.IngestLag, () => Lag, "Records in the assigned partitions not yet applied.");
 
         // Export zeros from the start: an absent series and a zero one mean different things to alerts.
         foreach (var counter in new[] { Applied, Duplicates, DuplicateRequests, Replayed, DeadLetters, Produced })

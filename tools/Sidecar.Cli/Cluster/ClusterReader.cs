@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Sidecar.Common.Consul;
+using Sidecar.Common.Contracts;
 using Sidecar.Common.Metrics;
 using Sidecar.Store.Rollout;
 
@@ -16,7 +17,7 @@ namespace Sidecar.Cli.Cluster;
 /// </summary>
 public sealed class ClusterReader
 {
-    private const string NodeRequests = "http_server_request_duration_seconds";
+    private static readonly string NodeRequests = NodeMetricNames.HttpServerRequestDuration.Exported;
     private const string UserRoutes = "http_route=\"/v1/users/";
 
     private readonly ConsulClient _consul;
@@ -61,9 +62,10 @@ public sealed class ClusterReader
         {
             try
             {
-                var json = await _http.GetFromJsonAsync<JsonElement>(new Uri(proxy, "/proxy/route/" + Uri.EscapeDataString(userId)), cancellationToken);
-                var order = json.TryGetProperty("order", out var o) ? o.EnumerateArray().Select(d => d.GetProperty("datacenter").GetString() ?? "").ToList() : [];
-                return new ProxyRoute(Show(proxy), Text(json, "preferredDatacenter"), Text(json, "node"), Text(json, "datacenter"), Text(json, "kind"), Text(json, "reason"), order, null);
+                var route = await _http.GetFromJsonAsync(new Uri(proxy, "/proxy/route/" + Uri.EscapeDataString(userId)), AdminJson.Default.RouteExplanation, cancellationToken)
+                    ?? throw new JsonException("/proxy/route answered null");
+                var order = route.Order?.Select(d => d.Datacenter ?? "").ToList() ?? [];
+                return new ProxyRoute(Show(proxy), route.PreferredDatacenter, route.Node, route.Datacenter, route.Kind, route.Reason, order, null);
             }
             catch (Exception e) when (e is HttpRequestException or JsonException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
             {
@@ -120,12 +122,12 @@ public sealed class ClusterReader
         var url = new Uri($"http://{(string.IsNullOrEmpty(instance.Service.Address) ? instance.Node.Address : instance.Service.Address)}:{instance.Service.Port}");
         var health = instance.Checks.Any(c => c.Status == "critical") ? "critical" : instance.Checks.Any(c => c.Status == "warning") ? "warning" : "passing";
         var output = string.Join("; ", instance.Checks.Where(c => c.Status != "passing" && !string.IsNullOrEmpty(c.Output)).Select(c => c.Output));
-        var registered = instance.Service.Meta?.GetValueOrDefault("version");
+        var registered = instance.Service.Meta?.GetValueOrDefault(ServiceMetaKeys.Version);
         try
         {
-            var statusTask = _http.GetFromJsonAsync<JsonElement>(new Uri(url, "/admin/status"), cancellationToken);
+            var statusTask = _http.GetFromJsonAsync(new Uri(url, "/admin/status"), AdminJson.Default.NodeStatus, cancellationToken);
             var scrape = await ScrapeAsync(url, cancellationToken);
-            var status = await statusTask;
+            var status = await statusTask ?? throw new JsonException("/admin/status answered null");
             var (text, before, seconds) = scrape;
             double? rate = null, mean = null, p99 = null;
             if (before is not null)
@@ -136,9 +138,8 @@ public sealed class ClusterReader
                 p99 = requests > 0 ? PrometheusText.Quantile(before, text, NodeRequests, 0.99, UserRoutes) * 1000 : null;
             }
 
-            return new NodeFacts(id, dc, Show(url), health, NullIfEmpty(output), registered, Text(status, "version"),
-                status.GetProperty("caughtUp").GetBoolean(), status.GetProperty("lag").GetInt64(),
-                PrometheusText.Sum(text, "sidecar_updates_applied_total"), rate, mean, p99, null);
+            return new NodeFacts(id, dc, Show(url), health, NullIfEmpty(output), registered, status.Version,
+                status.CaughtUp, status.Lag, PrometheusText.Sum(text, NodeMetricNames.UpdatesApplied.Exported), rate, mean, p99, null);
         }
         catch (Exception e) when (e is HttpRequestException or JsonException or KeyNotFoundException or InvalidOperationException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
@@ -151,24 +152,25 @@ public sealed class ClusterReader
     {
         try
         {
-            var partitions = await _http.GetFromJsonAsync<JsonElement>(new Uri(url, "/admin/status"), cancellationToken);
+            var partitions = await _http.GetFromJsonAsync(new Uri(url, "/admin/status"), AdminJson.Default.ListReplicatorPartitionStatus, cancellationToken)
+                ?? throw new JsonException("/admin/status answered null");
             var (text, before, seconds) = await ScrapeAsync(url, cancellationToken);
             // A mirrored topic is named after its origin: "dc-a.updates [[3]]" comes from dc-a.
-            var remote = partitions.EnumerateArray().Select(p => Text(p, "remote")).FirstOrDefault(r => r is not null);
+            var remote = partitions.Select(p => p.Remote).FirstOrDefault(r => r is not null);
             var source = remote is null ? "?" : remote[..Math.Max(0, remote.IndexOf('.', StringComparison.Ordinal))];
             var others = datacenters.Where(d => d != source).ToList();
             var target = others.Count == 1 ? others[0] : "?";
             double? rate = null, p99 = null;
             if (before is not null)
             {
-                rate = Delta(text, before, "sidecar_replicator_records_total", "") / seconds;
-                var latency = PrometheusText.Quantile(before, text, "sidecar_replicator_latency_seconds", 0.99);
+                rate = Delta(text, before, ReplicatorMetricNames.Records.Exported, "") / seconds;
+                var latency = PrometheusText.Quantile(before, text, ReplicatorMetricNames.Latency.Exported, 0.99);
                 p99 = double.IsNaN(latency) ? null : latency * 1000;
             }
 
-            return new ReplicatorFacts(Show(url), source, target, true, PrometheusText.Sum(text, "sidecar_replicator_lag"),
-                PrometheusText.Sum(text, "sidecar_replicator_records_total"), rate, p99, PrometheusText.Sum(text, "sidecar_replicator_gaps_total"),
-                (int)PrometheusText.Sum(text, "sidecar_replicator_partitions_stopped"), null);
+            return new ReplicatorFacts(Show(url), source, target, true, PrometheusText.Sum(text, ReplicatorMetricNames.Lag.Exported),
+                PrometheusText.Sum(text, ReplicatorMetricNames.Records.Exported), rate, p99, PrometheusText.Sum(text, ReplicatorMetricNames.Gaps.Exported),
+                (int)PrometheusText.Sum(text, ReplicatorMetricNames.PartitionsStopped.Exported), null);
         }
         catch (Exception e) when (e is HttpRequestException or JsonException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
@@ -181,11 +183,12 @@ public sealed class ClusterReader
         try
         {
             var (text, before, seconds) = await ScrapeAsync(url, cancellationToken);
-            double? rate = before is null ? null : Delta(text, before, "sidecar_proxy_requests_total", "") / seconds;
+            double? rate = before is null ? null : Delta(text, before, ProxyMetricNames.Requests.Exported, "") / seconds;
             // In "local" mode (the default) a proxy prefers its own datacenter for every user.
-            var route = await _http.GetFromJsonAsync<JsonElement>(new Uri(url, "/proxy/route/-"), cancellationToken);
-            var datacenter = Text(route, "mode") == "local" ? Text(route, "preferredDatacenter") : null;
-            return new ProxyFacts(Show(url), datacenter, true, rate, PrometheusText.Sum(text, "sidecar_proxy_retries_total"), PrometheusText.Sum(text, "sidecar_proxy_failovers_total"), null);
+            var route = await _http.GetFromJsonAsync(new Uri(url, "/proxy/route/-"), AdminJson.Default.RouteExplanation, cancellationToken)
+                ?? throw new JsonException("/proxy/route answered null");
+            var datacenter = route.Mode == "local" ? route.PreferredDatacenter : null;
+            return new ProxyFacts(Show(url), datacenter, true, rate, PrometheusText.Sum(text, ProxyMetricNames.Retries.Exported), PrometheusText.Sum(text, ProxyMetricNames.Failovers.Exported), null);
         }
         catch (Exception e) when (e is HttpRequestException or JsonException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
@@ -223,10 +226,7 @@ public sealed class ClusterReader
     private static double Delta(string after, string before, string name, string labels) =>
         Math.Max(0, PrometheusText.Sum(after, name, labels) - PrometheusText.Sum(before, name, labels));
 
-    private static string NodeId(ServiceHealth s) => s.Service.Meta?.GetValueOrDefault("node") ?? s.Service.Id;
-
-    private static string? Text(JsonElement json, string name) =>
-        json.ValueKind == JsonValueKind.Object && json.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+    private static string NodeId(ServiceHealth s) => s.Service.Meta?.GetValueOrDefault(ServiceMetaKeys.Node) ?? s.Service.Id;
 
     /// <summary>A URL as an operator writes it: no trailing slash.</summary>
     private static string Show(Uri url) => url.ToString().TrimEnd('/');

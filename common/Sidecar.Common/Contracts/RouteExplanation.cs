@@ -1,6 +1,6 @@
-namespace Sidecar.Proxy.Routing;
+namespace Sidecar.Common.Contracts;
 
-/// <summary>The answer of <c>GET /proxy/route/{userId}</c>: where the user goes now and why.</summary>
+/// <summary>The proxy's answer to <c>GET /proxy/route/{userId}</c>: where the user goes now and why.</summary>
 public sealed record RouteExplanation(
     string UserId,
     string UserHash,

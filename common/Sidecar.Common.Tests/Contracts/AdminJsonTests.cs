@@ -1,0 +1,46 @@
+using System.Text.Json;
+using Sidecar.Common.Contracts;
+
+namespace Sidecar.Common.Tests.Contracts;
+
+/// <summary>The admin answers' wire shape, byte for byte: sidecarctl, tests and operators' scripts read these names.</summary>
+public sealed class AdminJsonTests
+{
+    [Fact]
+    public void Node_status()
+    {
+        var status = new NodeStatus("n1", "dc-a", "v1", true, 3, 8, null, new Dictionary<string, long> { ["updates:0"] = 5, ["dc-b.updates:1"] = 7 });
+        Assert.Equal(
+            """{"nodeId":"n1","datacenter":"dc-a","version":"v1","caughtUp":true,"lag":3,"assignedPartitions":8,"lastError":null,"positions":{"updates:0":5,"dc-b.updates:1":7}}""",
+            JsonSerializer.Serialize(status, AdminJson.Default.NodeStatus));
+    }
+
+    [Fact]
+    public void Node_digest() =>
+        Assert.Equal(
+            """{"version":"v1","digest":"ab","users":2}""",
+            JsonSerializer.Serialize(new NodeDigest("v1", "ab", 2), AdminJson.Default.NodeDigest));
+
+    [Fact]
+    public void Replicator_status()
+    {
+        var partitions = new List<ReplicatorPartitionStatus> { new("updates [[0]]", "dc-a.updates [[0]]", 41, null, 0.5) };
+        Assert.Equal(
+            """[{"source":"updates [[0]]","remote":"dc-a.updates [[0]]","lastAcked":41,"gap":null,"checkpointAgeSeconds":0.5}]""",
+            JsonSerializer.Serialize(partitions, AdminJson.Default.ListReplicatorPartitionStatus));
+    }
+
+    [Fact]
+    public void Proxy_route_round_trips()
+    {
+        var route = new RouteExplanation("u1", "00000000000000ff", "local", "dc-a", "n1", "dc-a", "http://n1:80", "Primary", "why", 4,
+            [new DatacenterRanking("dc-a", [new RankedNode("n1", "http://n1:80", "0000000000000001", true, "ok")])]);
+        var json = JsonSerializer.Serialize(route, AdminJson.Default.RouteExplanation);
+        Assert.Equal(
+            """{"userId":"u1","userHash":"00000000000000ff","mode":"local","preferredDatacenter":"dc-a","node":"n1","datacenter":"dc-a","address":"http://n1:80","kind":"Primary","reason":"why","membershipVersion":4,"order":[{"datacenter":"dc-a","nodes":[{"id":"n1","address":"http://n1:80","score":"0000000000000001","available":true,"health":"ok"}]}]}""",
+            json);
+        var back = JsonSerializer.Deserialize(json, AdminJson.Default.RouteExplanation)!;
+        Assert.Equal("n1", back.Order.Single().Nodes.Single().Id);
+        Assert.Equal(route with { Order = back.Order }, back);
+    }
+}

@@ -1,0 +1,13 @@
+namespace Sidecar.Common.Contracts;
+
+/// <summary>The node's <c>GET /admin/status</c>: what it serves and how far its ingest has applied.</summary>
+/// <param name="Positions">Next offset to apply per consumed partition, keyed <c>&lt;topic&gt;:&lt;partition&gt;</c>.</param>
+public sealed record NodeStatus(
+    string NodeId,
+    string Datacenter,
+    string Version,
+    bool CaughtUp,
+    long Lag,
+    int AssignedPartitions,
+    string? LastError,
+    Dictionary<string, long> Positions);

@@ -1,0 +1,24 @@
+namespace Sidecar.Common.Contracts;
+
+/// <summary>
+/// Keys of the metadata a node registers with its Consul service. The node writes them; the
+/// rollout coordinator, the proxy and <c>sidecarctl</c> read them back from Consul's health
+/// answers, so a rename here is a rename everywhere.
+/// </summary>
+public static class ServiceMetaKeys
+{
+    /// <summary>The node's datacenter (<c>Node:Datacenter</c>).</summary>
+    public const string Datacenter = "datacenter";
+
+    /// <summary>The dataset version the node serves now.</summary>
+    public const string Version = "version";
+
+    /// <summary>The node id (<c>Node:Id</c>).</summary>
+    public const string Node = "node";
+
+    /// <summary>The datacenter whose rollout keys the node follows (<c>Rollout:Datacenter</c>, or its own).</summary>
+    public const string RolloutDatacenter = "rollout-dc";
+
+    /// <summary>The port of the node's h2c listener, present only when it has one.</summary>
+    public const string H2cPort = "h2c-port";
+}
