@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Sidecar.Common.Contracts;
 using Sidecar.Common.Health;
+using Sidecar.Common.Hosting;
 using Sidecar.Proxy;
 using Sidecar.Proxy.Configuration;
 using Sidecar.Proxy.Forwarding;
@@ -23,14 +24,9 @@ builder.Logging.AddSimpleConsole(o =>
 builder.Services.AddSidecarProxy(builder.Configuration);
 
 var app = builder.Build();
-try
+if (await new StartupValidation(app.Services).Check<ProxyOptions>(ProxyOptions.Section).ReportAsync(Console.Error))
 {
-    _ = app.Services.GetRequiredService<IOptions<ProxyOptions>>().Value;
-}
-catch (OptionsValidationException e)
-{
-    await Console.Error.WriteLineAsync("Invalid configuration:" + Environment.NewLine + "  " + string.Join(Environment.NewLine + "  ", e.Failures.Select(f => $"[{ProxyOptions.Section}] {f}")));
-    return 2;
+    return StartupValidation.ExitCode;
 }
 
 // User traffic is forwarded before routing runs: the proxy's own few endpoints are the

@@ -94,18 +94,12 @@ public sealed class LoopAndGapTests
     public async Task Invalid_configuration_is_refused_at_start()
     {
         await using var dcs = await TwoDatacenters.StartAsync(partitions: 1, nodes: false);
-        var process = ChildProcess.StartDotnet("replicator-bad", Repo.Program("replicator/Sidecar.Replicator", "Sidecar.Replicator"),
-            ["--urls", $"http://127.0.0.1:{ChildProcess.FreePort()}", "--Replicator:Source", "dc-a", "--Replicator:Target", "dc-a",
-             "--Replicator:Topics:0", "dc-b.updates"]);
-        await using (process)
-        {
-            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            await process.WaitForExitAsync(cts.Token);
-            Assert.Equal(2, process.ExitCode);
-            Assert.Contains("must be different datacenters", process.Output);
-            Assert.Contains("looks like a remote topic", process.Output);
-            Assert.Contains("BootstrapServers is required", process.Output);
-        }
+        await using var process = await InvalidStart.RunAsync("replicator-bad", Repo.Program("replicator/Sidecar.Replicator", "Sidecar.Replicator"),
+            "--Replicator:Source", "dc-a", "--Replicator:Target", "dc-a", "--Replicator:Topics:0", "dc-b.updates");
+        Assert.Equal(2, process.ExitCode);
+        Assert.Contains("must be different datacenters", process.Output);
+        Assert.Contains("looks like a remote topic", process.Output);
+        Assert.Contains("BootstrapServers is required", process.Output);
     }
 
     private static async Task Post(NodeProcess node, string user)

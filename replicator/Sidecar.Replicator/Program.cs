@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Sidecar.Common.Health;
+using Sidecar.Common.Hosting;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -34,14 +35,10 @@ builder.Services.AddOpenTelemetry()
         .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
 
 var app = builder.Build();
-try
+// Its validator names each key in full (Replicator:Source...): no section prefix.
+if (await new StartupValidation(app.Services).Check<ReplicatorOptions>(section: null).ReportAsync(Console.Error))
 {
-    _ = app.Services.GetRequiredService<IOptions<ReplicatorOptions>>().Value;
-}
-catch (OptionsValidationException e)
-{
-    await Console.Error.WriteLineAsync("Invalid configuration:" + Environment.NewLine + "  " + string.Join(Environment.NewLine + "  ", e.Failures));
-    return 2;
+    return StartupValidation.ExitCode;
 }
 
 NativeKafka.EnsureLoaded();

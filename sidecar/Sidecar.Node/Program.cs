@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Sidecar.Common.Health;
+using Sidecar.Common.Hosting;
 using Sidecar.Node;
 using Sidecar.Node.Api;
 using Sidecar.Node.Configuration;
@@ -20,11 +21,17 @@ builder.Logging.AddSimpleConsole(o =>
 });
 
 var app = builder.Build();
-if (StartupValidation.Failures(app.Services) is { Count: > 0 } failures)
+var validation = new StartupValidation(app.Services)
+    .Check<NodeOptions>(NodeOptions.Section)
+    .Check<KafkaOptions>(KafkaOptions.Section)
+    .Check<StoreOptions>(StoreOptions.Section)
+    .Check<ApiOptions>(ApiOptions.Section)
+    .Check<ConsulOptions>(ConsulOptions.Section)
+    .Check<RolloutOptions>(RolloutOptions.Section);
+if (await validation.ReportAsync(Console.Error))
 {
     // A bad configuration stops the node before it touches data, with every failure listed.
-    await Console.Error.WriteLineAsync("Invalid configuration:" + Environment.NewLine + "  " + string.Join(Environment.NewLine + "  ", failures));
-    return 2;
+    return StartupValidation.ExitCode;
 }
 
 app.UseExceptionHandler();

@@ -26,6 +26,9 @@ internal sealed class CliOptions
         Description = "Datacenter whose Consul KV holds the keys (the nodes' Rollout:Datacenter, for global rollouts); default the agent's own",
     };
 
+    /// <summary>The clock of the times the CLI writes (requests, decisions, index entries) and of default version ids.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
     public void AddTo(Command command)
     {
         command.Options.Add(Consul);

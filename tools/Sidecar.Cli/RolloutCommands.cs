@@ -85,7 +85,7 @@ internal static class RolloutCommands
             return 0;
         }
 
-        var request = new RolloutRequest(Guid.NewGuid().ToString("n"), version, scope, deadline.TotalSeconds, DateTimeOffset.UtcNow, $"{Environment.UserName}@{Environment.MachineName}");
+        var request = new RolloutRequest(Guid.NewGuid().ToString("n"), version, scope, deadline.TotalSeconds, shared.Time.GetUtcNow(), $"{Environment.UserName}@{Environment.MachineName}");
         if (!await consul.Kv.CasAsync(keys.Request, RolloutJson.Bytes(request), 0, cancellationToken: ct))
         {
             throw new InvalidOperationException("another rollout request is pending (sidecarctl rollout status)");
@@ -166,7 +166,7 @@ internal static class RolloutCommands
             {
                 // The decision key is create-only: if the coordinator committed first, this fails and
                 // the commit stands; if this lands first, the commit transaction fails instead.
-                var decision = new Decision(Decision.Abort, $"aborted by {Environment.UserName}@{Environment.MachineName}", round.Proposal.Version, DateTimeOffset.UtcNow);
+                var decision = new Decision(Decision.Abort, $"aborted by {Environment.UserName}@{Environment.MachineName}", round.Proposal.Version, shared.Time.GetUtcNow());
                 var txn = await consul.Txn.ExecuteAsync(
                 [
                     TxnOp.CheckIndex(keys.Proposal(round.Proposal.Round), round.ProposalIndex),

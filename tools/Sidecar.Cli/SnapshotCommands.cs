@@ -13,21 +13,21 @@ internal static class SnapshotCommands
     public static Command Create(CliOptions shared)
     {
         var snapshot = new Command("snapshot", "Build, publish and list dataset snapshots");
-        snapshot.Subcommands.Add(Build());
+        snapshot.Subcommands.Add(Build(shared.Time));
         snapshot.Subcommands.Add(Publish(shared));
         snapshot.Subcommands.Add(List(shared));
-        snapshot.Subcommands.Add(Checkpoint());
+        snapshot.Subcommands.Add(Checkpoint(shared.Time));
         return snapshot;
     }
 
-    private static Command Build()
+    private static Command Build(TimeProvider time)
     {
         var input = new Option<FileInfo>("--input") { Description = "JSON lines of user documents {\"userId\",\"fields\",\"lists\",\"counters\"}", Required = true };
         var output = new Option<DirectoryInfo>("--out") { Description = "New (or empty) directory for the SST files and manifest.json", Required = true };
         var version = new Option<string>("--version")
         {
             Description = "Version id (default v<UTC timestamp>)",
-            DefaultValueFactory = _ => "v" + DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture),
+            DefaultValueFactory = _ => DefaultVersion(time),
         };
         var offsets = new Option<string[]>("--offset")
         {
@@ -55,6 +55,7 @@ internal static class SnapshotCommands
                 // The nodes' own limits: a line the nodes' API would refuse is refused here, listed.
                 Limits = new ModelLimits { MaxUserIdBytes = result.GetValue(maxUserIdBytes), MaxNameLength = result.GetValue(maxNameLength) },
                 Progress = progress,
+                Time = time,
             }.Build(file.FullName, result.GetValue(output)!.FullName));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"built {built.Manifest.Version}: {built.Manifest.KeyCount} users in {built.Manifest.Files.Count} file(s), {built.Elapsed.TotalSeconds:F2} s"));
@@ -77,7 +78,7 @@ internal static class SnapshotCommands
                 : ProgressBars.Snapshot(progress => SnapshotRegistry.Publish(result.GetValue(source)!.FullName, Path.GetFullPath(target), progress));
             using var consul = shared.Client(result);
             var keys = shared.Keys(result);
-            var entry = new VersionEntry(manifest.Version, location, manifest.KeyCount, sha, DateTimeOffset.UtcNow);
+            var entry = new VersionEntry(manifest.Version, location, manifest.KeyCount, sha, shared.Time.GetUtcNow());
             if (!await consul.Kv.CasAsync(keys.Version(manifest.Version), RolloutJson.Bytes(entry), 0, cancellationToken: cancellationToken))
             {
                 // Already indexed: fine if it is this very snapshot (a retried publish), refused otherwise.
@@ -95,14 +96,14 @@ internal static class SnapshotCommands
         return command;
     }
 
-    private static Command Checkpoint()
+    private static Command Checkpoint(TimeProvider time)
     {
         var node = new Option<string>("--node") { Description = "A running node's HTTP address", Required = true };
         var output = new Option<DirectoryInfo>("--out") { Description = "New (or empty) directory for the SST files and manifest.json", Required = true };
         var version = new Option<string>("--version")
         {
             Description = "Version id (default v<UTC timestamp>)",
-            DefaultValueFactory = _ => "v" + DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture),
+            DefaultValueFactory = _ => DefaultVersion(time),
         };
         var command = new Command("checkpoint", "Snapshot a running node's live version (consistent: one RocksDB snapshot, with the origin offsets it includes)") { node, output, version };
         command.SetAction(async (result, cancellationToken) =>
@@ -145,6 +146,10 @@ internal static class SnapshotCommands
         });
         return command;
     }
+
+    /// <summary>v&lt;UTC timestamp&gt;: ids that sort by build time.</summary>
+    private static string DefaultVersion(TimeProvider time) =>
+        "v" + time.GetUtcNow().ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
 
     /// <summary>For the HTTP registry and nodes' admin endpoints; no overall timeout (snapshots can be large).</summary>
     private static HttpClient Http { get; } = new() { Timeout = Timeout.InfiniteTimeSpan };

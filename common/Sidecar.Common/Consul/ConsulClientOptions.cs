@@ -32,6 +32,9 @@ public sealed class ConsulClientOptions
     /// <summary>First retry delay; doubled each attempt, with jitter.</summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>The clock of watches' pacing and back-off (a fake one in tests).</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
     /// <summary>Every problem with these options; empty when they are usable.</summary>
     public IReadOnlyList<string> Validate()
     {

@@ -8,7 +8,8 @@ namespace Sidecar.Common.Consul;
 /// The index follows <see cref="BlockingIndex"/>; the wait is <see cref="ConsulClientOptions.BlockingWait"/>
 /// less up to a tenth at random (so that many watchers do not wake together); successive requests
 /// are at least <see cref="ConsulClientOptions.WatchMinInterval"/> apart; failures back off
-/// exponentially with jitter up to <see cref="ConsulClientOptions.WatchMaxBackoff"/>. Errors that
+/// exponentially with jitter up to <see cref="ConsulClientOptions.WatchMaxBackoff"/>, all timed by
+/// <see cref="ConsulClientOptions.TimeProvider"/>. Errors that
 /// another try cannot fix (4xx other than 429) end the watch with the exception.
 /// </summary>
 internal sealed class ConsulWatch<T>
@@ -30,7 +31,8 @@ internal sealed class ConsulWatch<T>
         var failures = 0;
         while (!cancellationToken.IsCancellationRequested)
         {
-            var started = DateTime.UtcNow;
+            var time = _options.TimeProvider;
+            var started = time.GetTimestamp();
             var wait = _options.BlockingWait * (1 - Random.Shared.NextDouble() / 10);
             ConsulResponse<T>? response = null;
             try
@@ -45,7 +47,7 @@ internal sealed class ConsulWatch<T>
 
             if (response is null)
             {
-                await Task.Delay(Backoff(failures), cancellationToken);
+                await Task.Delay(Backoff(failures), time, cancellationToken);
                 continue;
             }
 
@@ -55,10 +57,10 @@ internal sealed class ConsulWatch<T>
             }
 
             index = BlockingIndex.Next(index, response.Index);
-            var pause = started + _options.WatchMinInterval - DateTime.UtcNow;
+            var pause = _options.WatchMinInterval - time.GetElapsedTime(started);
             if (pause > TimeSpan.Zero)
             {
-                await Task.Delay(pause, cancellationToken);
+                await Task.Delay(pause, time, cancellationToken);
             }
         }
     }

@@ -56,44 +56,179 @@ public static class PrometheusText
         return lowerLe;
     }
 
-    /// <summary>The value of one label in a series' label text (<c>name{a="x",b="y"}</c>); null when absent.</summary>
+    /// <summary>The value of one label in a series' label text (<c>name{a="x",b="y"}</c>), unescaped
+    /// (<c>\\</c>, <c>\"</c>, <c>\n</c>); null when absent.</summary>
     public static string? Label(string series, string label)
     {
-        var start = series.IndexOf(label + "=\"", StringComparison.Ordinal);
-        if (start < 0)
+        foreach (var (name, value) in Labels(series))
         {
-            return null;
+            if (name == label)
+            {
+                return value;
+            }
         }
 
-        start += label.Length + 2;
-        return series[start..series.IndexOf('"', start)];
+        return null;
     }
 
     /// <summary>Every series of <paramref name="name"/> whose labels contain <paramref name="labels"/>: its name-and-labels text and value.</summary>
     public static IEnumerable<(string Labels, double Value)> Series(string text, string name, string labels)
     {
-        foreach (var line in text.Split('\n'))
+        foreach (var raw in text.Split('\n'))
         {
-            if (!line.StartsWith(name, StringComparison.Ordinal) || line.Length == name.Length || line[name.Length] is not (' ' or '{'))
+            var line = raw.TrimEnd('\r');
+            if (!line.StartsWith(name, StringComparison.Ordinal) || line.Length == name.Length || line[name.Length] is not (' ' or '{')
+                || Parse(line) is not { } sample)
             {
                 continue;
             }
 
-            var space = line.LastIndexOf(' ');
-            var head = line[..space];
-            if (labels.Length > 0 && !head.Contains(labels, StringComparison.Ordinal))
+            if (labels.Length > 0 && !sample.Series.Contains(labels, StringComparison.Ordinal))
             {
                 continue;
             }
 
-            yield return (head, double.Parse(line[(space + 1)..], CultureInfo.InvariantCulture));
+            yield return (sample.Series, sample.Value);
         }
     }
 
-    private static double Le(string labels)
+    /// <summary>
+    /// One sample line (<c>name{labels} value [timestamp]</c>): the series text as written, the
+    /// value and the optional timestamp (milliseconds); null for comments, blank or malformed lines.
+    /// The end of the label set is found by scanning quoted values with their escapes, so a value
+    /// holding <c>}</c>, <c>"</c> or spaces does not cut the line short.
+    /// </summary>
+    public static PrometheusSample? Parse(string line)
     {
-        var start = labels.IndexOf("le=\"", StringComparison.Ordinal) + 4;
-        var value = labels[start..labels.IndexOf('"', start)];
-        return value == "+Inf" ? double.PositiveInfinity : double.Parse(value, CultureInfo.InvariantCulture);
+        if (line.Length == 0 || line[0] == '#' || SeriesEnd(line) is not (> 0 and var end))
+        {
+            return null;
+        }
+
+        var fields = line[end..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (fields.Length is 0 or > 2 || !TryValue(fields[0], out var value))
+        {
+            return null;
+        }
+
+        long? timestamp = null;
+        if (fields.Length == 2)
+        {
+            if (!long.TryParse(fields[1], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var ms))
+            {
+                return null;
+            }
+
+            timestamp = ms;
+        }
+
+        return new PrometheusSample(line[..end], value, timestamp);
     }
+
+    /// <summary>Where the series text ends: after the metric name, or after the label set's closing brace; -1 if the braces do not close.</summary>
+    private static int SeriesEnd(string line)
+    {
+        var i = line.IndexOfAny([' ', '{']);
+        if (i < 0 || line[i] == ' ')
+        {
+            return i;
+        }
+
+        var quoted = false;
+        for (i++; i < line.Length; i++)
+        {
+            var c = line[i];
+            if (quoted)
+            {
+                if (c == '\\')
+                {
+                    i++; // the escaped character, whatever it is
+                }
+                else if (c == '"')
+                {
+                    quoted = false;
+                }
+            }
+            else if (c == '"')
+            {
+                quoted = true;
+            }
+            else if (c == '}')
+            {
+                return i + 1;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>The label pairs of a series text, values unescaped; stops at the first malformed pair.</summary>
+    private static IEnumerable<(string Name, string Value)> Labels(string series)
+    {
+        var i = series.IndexOf('{') + 1;
+        if (i == 0)
+        {
+            yield break;
+        }
+
+        var value = new System.Text.StringBuilder();
+        while (i < series.Length)
+        {
+            while (i < series.Length && series[i] is ',' or ' ')
+            {
+                i++;
+            }
+
+            var equals = series.IndexOf('=', i);
+            if (equals < 0 || equals + 1 >= series.Length || series[equals + 1] != '"')
+            {
+                yield break;
+            }
+
+            var name = series[i..equals].Trim();
+            value.Clear();
+            for (i = equals + 2; i < series.Length && series[i] != '"'; i++)
+            {
+                if (series[i] == '\\' && i + 1 < series.Length)
+                {
+                    i++;
+                    value.Append(series[i] == 'n' ? '\n' : series[i]);
+                }
+                else
+                {
+                    value.Append(series[i]);
+                }
+            }
+
+            if (i >= series.Length)
+            {
+                yield break; // unterminated value
+            }
+
+            i++;
+            yield return (name, value.ToString());
+        }
+    }
+
+    /// <summary>A sample value: a float, or <c>+Inf</c>, <c>-Inf</c>, <c>NaN</c> as the exposition format writes them.</summary>
+    private static bool TryValue(string text, out double value)
+    {
+        switch (text)
+        {
+            case "+Inf" or "Inf":
+                value = double.PositiveInfinity;
+                return true;
+            case "-Inf":
+                value = double.NegativeInfinity;
+                return true;
+            case "NaN":
+                value = double.NaN;
+                return true;
+            default:
+                return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
+        }
+    }
+
+    private static double Le(string labels) =>
+        Label(labels, "le") is { } le && TryValue(le, out var value) ? value : double.NaN;
 }

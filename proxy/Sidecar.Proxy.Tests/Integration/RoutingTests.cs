@@ -107,10 +107,8 @@ public sealed class RoutingTests(Cluster cluster)
     [Fact]
     public async Task Invalid_options_stop_the_proxy_with_every_problem_listed()
     {
-        await using var process = ChildProcess.StartDotnet("proxy-invalid", Repo.Program("proxy/Sidecar.Proxy", "Sidecar.Proxy"),
-            ["--urls", $"http://127.0.0.1:{ChildProcess.FreePort()}", "--Proxy:Datacenter", "dc-z", "--Proxy:Datacenters:0", "dc-a", "--Proxy:Retry:MaxRetries", "99"]);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await process.WaitForExitAsync(timeout.Token);
+        await using var process = await InvalidStart.RunAsync("proxy-invalid", Repo.Program("proxy/Sidecar.Proxy", "Sidecar.Proxy"),
+            "--Proxy:Datacenter", "dc-z", "--Proxy:Datacenters:0", "dc-a", "--Proxy:Retry:MaxRetries", "99");
         Assert.Equal(2, process.ExitCode);
         Assert.Contains("must include the local datacenter 'dc-z'", process.Output);
         Assert.Contains("No membership", process.Output);

@@ -7,14 +7,22 @@ namespace Sidecar.Proxy.Health;
 /// </summary>
 public sealed class NodeHealth
 {
+    private readonly TimeProvider _time;
     private volatile bool _down;
     private volatile string _reason = "not checked yet";
+
+    /// <param name="time">The clock of <see cref="Since"/>; the system's by default.</param>
+    public NodeHealth(TimeProvider? time = null)
+    {
+        _time = time ?? TimeProvider.System;
+        Since = _time.GetUtcNow();
+    }
 
     public bool IsAvailable => !_down;
 
     public string Reason => _reason;
 
-    public DateTimeOffset Since { get; private set; } = DateTimeOffset.UtcNow;
+    public DateTimeOffset Since { get; private set; }
 
     /// <summary>Takes the node out; true if it was in.</summary>
     public bool MarkDown(string reason)
@@ -25,7 +33,7 @@ public sealed class NodeHealth
             return false;
         }
 
-        Since = DateTimeOffset.UtcNow;
+        Since = _time.GetUtcNow();
         _down = true;
         return true;
     }
@@ -55,7 +63,7 @@ public sealed class NodeHealth
             return false;
         }
 
-        Since = DateTimeOffset.UtcNow;
+        Since = _time.GetUtcNow();
         _down = false;
         return true;
     }

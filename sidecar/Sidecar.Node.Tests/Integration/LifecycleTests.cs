@@ -8,18 +8,12 @@ public sealed class LifecycleTests
     public async Task Invalid_configuration_stops_the_node_with_a_clear_message()
     {
         using var dir = new TempDir();
-        var process = ChildProcess.StartDotnet("node-bad", Repo.Program("sidecar/Sidecar.Node", "Sidecar.Node"),
-            ["--urls", $"http://127.0.0.1:{ChildProcess.FreePort()}", "--Node:DataRoot", dir.Sub("n"),
-             "--Node:Datacenter", "Bad_DC", "--Kafka:MaxBatch", "0"]);
-        await using (process)
-        {
-            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            await process.WaitForExitAsync(cts.Token);
-            Assert.Equal(2, process.ExitCode);
-            Assert.Contains("Node:Datacenter must be", process.Output);
-            Assert.Contains("MaxBatch", process.Output);
-            Assert.False(Directory.Exists(dir.Sub("n")), "a node with a bad configuration must not touch its data root");
-        }
+        await using var process = await InvalidStart.RunAsync("node-bad", Repo.Program("sidecar/Sidecar.Node", "Sidecar.Node"),
+            "--Node:DataRoot", dir.Sub("n"), "--Node:Datacenter", "Bad_DC", "--Kafka:MaxBatch", "0");
+        Assert.Equal(2, process.ExitCode);
+        Assert.Contains("Node:Datacenter must be", process.Output);
+        Assert.Contains("MaxBatch", process.Output);
+        Assert.False(Directory.Exists(dir.Sub("n")), "a node with a bad configuration must not touch its data root");
     }
 
     [Fact]

@@ -28,7 +28,7 @@ internal static class CheckpointEndpoints
         app.MapDelete("/admin/checkpoints/{version}", Delete);
     }
 
-    private static async Task<IResult> CreateAsync(string? version, VersionedStore store, IOptions<StoreOptions> options, ILogger<VersionedStore> logger, CancellationToken cancellationToken)
+    private static async Task<IResult> CreateAsync(string? version, VersionedStore store, IOptions<StoreOptions> options, TimeProvider time, ILogger<VersionedStore> logger, CancellationToken cancellationToken)
     {
         if (version is null)
         {
@@ -51,7 +51,7 @@ internal static class CheckpointEndpoints
 
             // A lease keeps the live version open while it is read, even if a rollout swaps it meanwhile.
             using var lease = store.Acquire();
-            var built = await Task.Run(() => SnapshotCheckpoint.Write(lease.Version.Db, version, path, options.Value.BloomBitsPerKey), cancellationToken);
+            var built = await Task.Run(() => SnapshotCheckpoint.Write(lease.Version.Db, version, path, options.Value.BloomBitsPerKey, time: time), cancellationToken);
             logger.LogInformation("Checkpoint {Checkpoint} of version {Version}: {Users} users, {Files} file(s) in {Seconds:F2} s",
                 version, lease.Version.Id, built.Manifest.KeyCount, built.Manifest.Files.Count, built.Elapsed.TotalSeconds);
             return Results.Json(built.Manifest, RolloutJson.Default.SnapshotManifest, statusCode: StatusCodes.Status201Created);
@@ -64,15 +64,13 @@ internal static class CheckpointEndpoints
 
     private static IResult Get(string version, string file, VersionedStore store)
     {
-        if (VersionNames.Check(version) is not null || Path.GetFileName(file) != file || file.StartsWith('.'))
+        if (SnapshotFiles.Refusal(version, file) is not null)
         {
             return Problems.BadRequest("not a checkpoint file");
         }
 
-        var path = Path.Combine(store.Root, "checkpoints", version, file);
-        return File.Exists(path)
-            ? Results.File(path, file.EndsWith(".json", StringComparison.Ordinal) ? "application/json" : "application/octet-stream")
-            : Results.Problem($"no file {file} in checkpoint {version}", statusCode: StatusCodes.Status404NotFound, title: "Not found");
+        return SnapshotFiles.Serve(Path.Combine(store.Root, "checkpoints"), version, file,
+            () => Results.Problem($"no file {file} in checkpoint {version}", statusCode: StatusCodes.Status404NotFound, title: "Not found"));
     }
 
     private static IResult Delete(string version, VersionedStore store)

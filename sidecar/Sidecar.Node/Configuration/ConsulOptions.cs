@@ -36,6 +36,4 @@ public sealed class ConsulOptions
     /// <summary>Root of the project's keys in Consul KV (versions index, rollout rounds).</summary>
     [Required, RegularExpression("^[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*$", ErrorMessage = "Consul:KvPrefix must be path segments of letters, digits, '_' or '-'.")]
     public string KvPrefix { get; set; } = "sidecar";
-
-    public bool Enabled => !string.IsNullOrWhiteSpace(Address);
 }

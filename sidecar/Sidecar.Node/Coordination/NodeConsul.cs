@@ -13,15 +13,15 @@ namespace Sidecar.Node.Coordination;
 /// </summary>
 internal sealed class NodeConsul : IDisposable
 {
-    public NodeConsul(IOptions<ConsulOptions> options, IOptions<NodeOptions> node, IOptions<RolloutOptions> rollout)
+    public NodeConsul(IOptions<ConsulOptions> options, IOptions<NodeOptions> node, IOptions<RolloutOptions> rollout, TimeProvider time)
     {
         Options = options.Value;
         NodeId = node.Value.Id;
         Datacenter = node.Value.Datacenter;
         RolloutDatacenter = string.IsNullOrWhiteSpace(rollout.Value.Datacenter) ? Datacenter : rollout.Value.Datacenter;
-        Client = new ConsulClient(new ConsulClientOptions { Address = new Uri(Options.Address!), Token = Options.Token });
+        Client = new ConsulClient(new ConsulClientOptions { Address = new Uri(Options.Address!), Token = Options.Token, TimeProvider = time });
         Rollout = IsRemote
-            ? new ConsulClient(new ConsulClientOptions { Address = new Uri(Options.Address!), Token = Options.Token, Datacenter = RolloutDatacenter })
+            ? new ConsulClient(new ConsulClientOptions { Address = new Uri(Options.Address!), Token = Options.Token, Datacenter = RolloutDatacenter, TimeProvider = time })
             : Client;
         Keys = new RolloutKeys(Options.KvPrefix);
     }

@@ -65,9 +65,6 @@ internal sealed class NodeSession : IDisposable
         }
     }
 
-    /// <summary>The current session id without checking it (null before the first one).</summary>
-    public string? Current => _id;
-
     public void Dispose()
     {
         _stopping.Cancel();

@@ -13,12 +13,14 @@ namespace Sidecar.Node.Coordination;
 /// on the decision themselves).
 /// <list type="number">
 /// <item>A pending request becomes a round: the proposal (participants: the service's passing
-/// instances) is created and the request deleted in one transaction.</item>
+/// instances, <see cref="Followers"/>) is created and the request deleted in one transaction;
+/// <see cref="ProposalDecision"/> says whether it is refused (then decided as an abort at once).</item>
 /// <item>An undecided round is decided by <see cref="CoordinatorDecision"/>: it aborts on a NO
 /// vote, on a participant without a live vote that is no longer healthy, at its deadline, or
 /// <c>Rollout:VoteTimeout</c> after its first vote; it commits once every participant holds a live
-/// YES vote, with one transaction that checks the proposal and every vote's session, CASes
-/// <c>rollout/current</c> and creates the decision (create-only, so it is written once).</item>
+/// YES vote, with one transaction (<see cref="CommitTransaction"/>) that checks the proposal and
+/// every vote's session, CASes <c>rollout/current</c> and creates the decision (create-only, so it
+/// is written once).</item>
 /// </list>
 /// </summary>
 internal sealed class RolloutCoordinator : BackgroundService
@@ -88,7 +90,7 @@ internal sealed class RolloutCoordinator : BackgroundService
         else if (_time.GetUtcNow() > _nextPrune)
         {
             await PruneAsync(cancellationToken);
-            _nextPrune = _time.GetUtcNow() + TimeSpan.FromSeconds(30);
+            _nextPrune = _time.GetUtcNow() + RoundPruning.Interval;
         }
     }
 
@@ -96,31 +98,22 @@ internal sealed class RolloutCoordinator : BackgroundService
     {
         var round = status.RequestIndex;
         var now = _time.GetUtcNow();
-        string? refusal = null;
-        string location = "";
-        IReadOnlyList<Participant> participants = [];
-        if (request.Version == status.CommittedVersion)
+        VersionEntry? entry = null;
+        if (request.Version != status.CommittedVersion
+            && (await Consul.Kv.GetAsync(Keys.Version(request.Version), cancellationToken: cancellationToken)).Value is { } indexed)
         {
-            refusal = $"{request.Version} is already the committed version";
-        }
-        else if ((await Consul.Kv.GetAsync(Keys.Version(request.Version), cancellationToken: cancellationToken)).Value is { } entry)
-        {
-            location = RolloutJson.Parse<VersionEntry>(entry.Value, entry.Key).Location;
-        }
-        else if (request.Version != Sidecar.Store.VersionNames.Initial)
-        {
-            refusal = $"version {request.Version} is not published";
+            entry = RolloutJson.Parse<VersionEntry>(indexed.Value, indexed.Key);
         }
 
+        var refusal = ProposalDecision.VersionRefusal(request.Version, status.CommittedVersion, published: entry is not null);
+        var location = entry?.Location ?? "";
+        IReadOnlyList<Participant> participants = [];
         if (refusal is null)
         {
             // A datacenter round does not depend on the other datacenters being reachable.
             var followers = await FollowersAsync(null, tolerateUnreachable: true, cancellationToken);
             participants = followers.Participants;
-            refusal = ScopeRefusal(request.Scope, followers)
-                ?? (participants.Count == 0 ? "no healthy node to roll out to"
-                : participants.Count > TxnOp.MaxOperations - 4 ? $"{participants.Count} participants do not fit one Consul transaction (at most {TxnOp.MaxOperations - 4})"
-                : null);
+            refusal = ProposalDecision.ParticipantsRefusal(request.Scope, followers, _consul.RolloutDatacenter);
         }
 
         var proposal = new Proposal(round, request.Id, request.Version, location, request.Scope, participants,
@@ -146,10 +139,9 @@ internal sealed class RolloutCoordinator : BackgroundService
 
     /// <summary>
     /// The passing instances of the service in <paramref name="datacenters"/> (null: every
-    /// datacenter Consul knows), split into those that follow this datacenter's rollout keys (their
-    /// registration's <c>rollout-dc</c>: the participants) and those that follow another
-    /// datacenter's. A datacenter that cannot be asked is listed as unreachable (when proposing) or
-    /// fails the call (when deciding: the round then waits, or meets its deadline).
+    /// datacenter Consul knows), as <see cref="Followers"/>. A datacenter that cannot be asked is
+    /// listed as unreachable (when proposing) or fails the call (when deciding: the round then
+    /// waits, or meets its deadline).
     /// </summary>
     private async Task<Followers> FollowersAsync(IEnumerable<string>? datacenters, bool tolerateUnreachable, CancellationToken cancellationToken)
     {
@@ -172,56 +164,8 @@ internal sealed class RolloutCoordinator : BackgroundService
                 return [];
             }
         }));
-        var instances = answers.SelectMany(a => a)
-            .Select(h =>
-            {
-                var datacenter = h.Service.Meta?.GetValueOrDefault(Sidecar.Common.Contracts.ServiceMetaKeys.Datacenter) ?? h.Node.Datacenter ?? here;
-                return (Participant: new Participant(h.Service.Id, datacenter), Follows: h.Service.Meta?.GetValueOrDefault(Sidecar.Common.Contracts.ServiceMetaKeys.RolloutDatacenter) ?? datacenter);
-            })
-            .DistinctBy(i => (i.Participant.Datacenter, i.Participant.Node))
-            .OrderBy(i => i.Participant.Datacenter, StringComparer.Ordinal).ThenBy(i => i.Participant.Node, StringComparer.Ordinal)
-            .ToList();
-        return new Followers(
-            instances.Where(i => i.Follows == here).Select(i => i.Participant).ToList(),
-            instances.Where(i => i.Follows != here).Select(i => i.Participant).ToList(),
-            unreachable);
+        return Followers.From(answers.SelectMany(a => a), here, unreachable);
     }
-
-    /// <summary>
-    /// Why the scope cannot be honoured, or null. A global round must reach every node of every
-    /// datacenter, so every node must follow these keys; a datacenter round must not have followers
-    /// in other datacenters (they would apply its outcome without having voted).
-    /// </summary>
-    private string? ScopeRefusal(string scope, Followers followers)
-    {
-        var here = _consul.RolloutDatacenter;
-        if (scope == RolloutRequest.ScopeGlobal && followers.Unreachable.Count > 0)
-        {
-            return $"scope global, but datacenter {string.Join(", ", followers.Unreachable)} cannot be reached to list its nodes";
-        }
-
-        if (scope == RolloutRequest.ScopeGlobal && followers.Elsewhere.Count > 0)
-        {
-            return $"scope global needs every node to follow the rollouts of {here} (Rollout:Datacenter); "
-                + $"{string.Join(", ", followers.Elsewhere.Select(p => $"{p.Node} ({p.Datacenter})"))} follow another datacenter's";
-        }
-
-        if (scope == RolloutRequest.ScopeDatacenter && followers.Participants.Where(p => p.Datacenter != here).ToList() is { Count: > 0 } remote)
-        {
-            return $"scope dc, but nodes of other datacenters follow the rollouts of {here}: "
-                + $"{string.Join(", ", remote.Select(p => $"{p.Node} ({p.Datacenter})"))}; use scope global";
-        }
-
-        // Votes and acknowledgements are keyed by node id.
-        if (followers.Participants.GroupBy(p => p.Node).Where(g => g.Count() > 1).Select(g => g.Key).ToList() is { Count: > 0 } twice)
-        {
-            return $"node ids must be unique across datacenters: {string.Join(", ", twice)} appear more than once";
-        }
-
-        return scope is RolloutRequest.ScopeGlobal or RolloutRequest.ScopeDatacenter ? null : $"unknown scope '{scope}'";
-    }
-
-    private sealed record Followers(IReadOnlyList<Participant> Participants, IReadOnlyList<Participant> Elsewhere, IReadOnlyList<string> Unreachable);
 
     private async Task DecideAsync(RoundStatus round, CancellationToken cancellationToken)
     {
@@ -256,11 +200,7 @@ internal sealed class RolloutCoordinator : BackgroundService
     private async Task CommitAsync(RoundStatus round, CancellationToken cancellationToken)
     {
         var proposal = round.Proposal;
-        var now = _time.GetUtcNow();
-        var ops = new List<TxnOp> { TxnOp.CheckIndex(Keys.Proposal(proposal.Round), round.ProposalIndex) };
-        ops.AddRange(round.Votes.Select(v => TxnOp.CheckSession(v.Key, v.Session!)));
-        ops.Add(TxnOp.Cas(Keys.Current, RolloutJson.Bytes(new CurrentVersion(proposal.Version, proposal.Previous, proposal.Round, now)), proposal.CurrentIndex));
-        ops.Add(TxnOp.Cas(Keys.Decision(proposal.Round), RolloutJson.Bytes(new Decision(Decision.Commit, null, proposal.Version, now)), 0));
+        var ops = CommitTransaction.Ops(round, Keys, _time.GetUtcNow());
         var started = _time.GetTimestamp();
         var result = await Consul.Txn.ExecuteAsync(ops, cancellationToken: cancellationToken);
         if (result.Committed)
@@ -272,7 +212,7 @@ internal sealed class RolloutCoordinator : BackgroundService
             // A vote's session died, the current version moved or someone decided first: the next
             // read shows which, and the round aborts or is already decided.
             _logger.LogWarning("Round {Round}: commit transaction refused: {Errors}", proposal.Round, string.Join("; ", result.Errors.Select(e => $"op {e.OpIndex}: {e.What}")));
-            if (result.Errors.Any(e => e.OpIndex == ops.Count - 2))
+            if (CommitTransaction.CurrentMoved(round, result.Errors))
             {
                 await AbortAsync(round, "the committed version changed during the round", cancellationToken);
             }
@@ -296,8 +236,8 @@ internal sealed class RolloutCoordinator : BackgroundService
     private async Task PruneAsync(CancellationToken cancellationToken)
     {
         var rounds = (await Consul.Kv.KeysAsync(Keys.RoundsPrefix, "/", cancellationToken: cancellationToken)).Value
-            .Select(Keys.RoundOf).OfType<ulong>().Distinct().Order().ToList();
-        foreach (var old in rounds.Take(Math.Max(0, rounds.Count - _options.KeepRounds)))
+            .Select(Keys.RoundOf).OfType<ulong>();
+        foreach (var old in RoundPruning.Stale(rounds, _options.KeepRounds))
         {
             await Consul.Kv.DeleteTreeAsync(Keys.Round(old), cancellationToken: cancellationToken);
         }

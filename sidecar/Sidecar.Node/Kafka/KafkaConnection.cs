@@ -37,8 +37,6 @@ internal sealed class KafkaConnection : IDisposable
 
     public string BootstrapServers { get; }
 
-    public bool IsEmbedded => _embedded is not null;
-
     public ProducerConfig ProducerConfig(string clientId)
     {
         var config = new ProducerConfig(Common(clientId))

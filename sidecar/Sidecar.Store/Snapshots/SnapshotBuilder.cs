@@ -39,6 +39,9 @@ public sealed class SnapshotBuilder
     /// <summary>Told every 10,000 lines read (bytes of the input) and users written (for a progress bar).</summary>
     public IProgress<SnapshotProgress>? Progress { get; init; }
 
+    /// <summary>The clock of the manifest's creation time.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
     public sealed record Result(SnapshotManifest Manifest, TimeSpan Elapsed);
 
     public Result Build(string input, string output)
@@ -65,7 +68,7 @@ public sealed class SnapshotBuilder
         try
         {
             var files = Write(output, offsets, users);
-            var manifest = new SnapshotManifest(SnapshotManifest.CurrentFormat, Version, DateTimeOffset.UtcNow, users.Count, files, Offsets);
+            var manifest = new SnapshotManifest(SnapshotManifest.CurrentFormat, Version, Time.GetUtcNow(), users.Count, files, Offsets);
             File.WriteAllBytes(Path.Combine(output, SnapshotManifest.FileName), RolloutJson.Bytes(manifest));
             return new Result(manifest, Stopwatch.GetElapsedTime(started));
         }

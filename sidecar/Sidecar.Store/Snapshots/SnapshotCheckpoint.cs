@@ -17,7 +17,8 @@ public static class SnapshotCheckpoint
 {
     private static readonly byte[] OffsetPrefix = "o:"u8.ToArray();
 
-    public static SnapshotBuilder.Result Write(RocksDb db, string version, string output, int bloomBitsPerKey = 10, long maxFileBytes = 256L << 20)
+    /// <param name="time">The clock of the manifest's creation time; the system's by default.</param>
+    public static SnapshotBuilder.Result Write(RocksDb db, string version, string output, int bloomBitsPerKey = 10, long maxFileBytes = 256L << 20, TimeProvider? time = null)
     {
         var started = Stopwatch.GetTimestamp();
         if (VersionNames.Check(version) is { } bad)
@@ -67,7 +68,7 @@ public static class SnapshotCheckpoint
                 throw new InvalidOperationException("the live version holds no user and no offset: nothing to checkpoint");
             }
 
-            var manifest = new SnapshotManifest(SnapshotManifest.CurrentFormat, version, DateTimeOffset.UtcNow, users, files, offsets);
+            var manifest = new SnapshotManifest(SnapshotManifest.CurrentFormat, version, (time ?? TimeProvider.System).GetUtcNow(), users, files, offsets);
             File.WriteAllBytes(Path.Combine(output, SnapshotManifest.FileName), RolloutJson.Bytes(manifest));
             return new SnapshotBuilder.Result(manifest, Stopwatch.GetElapsedTime(started));
         }

@@ -26,9 +26,12 @@ public sealed class ClusterReader
     private readonly HttpClient _http;
     private readonly Dictionary<string, Queue<(string Text, DateTimeOffset At)>> _previous = [];
     private readonly Lock _lock = new();
+    private readonly TimeProvider _time;
 
-    public ClusterReader(ConsulClient consul, RolloutKeys keys, ClusterTargets targets, HttpClient http)
+    /// <param name="time">The clock of the facts' time and of the rates between scrapes; the system's by default.</param>
+    public ClusterReader(ConsulClient consul, RolloutKeys keys, ClusterTargets targets, HttpClient http, TimeProvider? time = null)
     {
+        _time = time ?? TimeProvider.System;
         _consul = consul;
         _keys = keys;
         _targets = targets;
@@ -52,7 +55,7 @@ public sealed class ClusterReader
         var datacenters = Task.WhenAll(names.Order(StringComparer.Ordinal).Select(dc => DatacenterAsync(dc, cancellationToken)));
         var replicators = Task.WhenAll(_targets.Replicators.Select(r => ReplicatorAsync(r, names, cancellationToken)));
         var proxies = Task.WhenAll(_targets.Proxies.Select(p => ProxyAsync(p, cancellationToken)));
-        return new ClusterFacts(DateTimeOffset.UtcNow, Show(_consul.Options.Address), await datacenters, await replicators, await proxies, problems);
+        return new ClusterFacts(_time.GetUtcNow(), Show(_consul.Options.Address), await datacenters, await replicators, await proxies, problems);
     }
 
     /// <summary>Where each proxy sends <paramref name="userId"/> now.</summary>
@@ -203,7 +206,7 @@ public sealed class ClusterReader
     private async Task<(string Text, string? Before, double Seconds)> ScrapeAsync(Uri url, CancellationToken cancellationToken)
     {
         var text = await _http.GetStringAsync(new Uri(url, "/metrics"), cancellationToken);
-        var now = DateTimeOffset.UtcNow;
+        var now = _time.GetUtcNow();
         lock (_lock)
         {
             if (!_previous.TryGetValue(url.ToString(), out var history))

@@ -46,20 +46,19 @@ internal sealed class RegistryServer
 
     private IResult Get(string version, string file)
     {
-        if (Refusal(version, file) is not null || version.Contains(".partial-", StringComparison.Ordinal))
+        // A publish in progress (SnapshotRegistry.Publish's ".partial-" directory) is not a version yet.
+        if (SnapshotFiles.Refusal(version, file) is not null || version.Contains(".partial-", StringComparison.Ordinal))
         {
             return Results.Problem("no such version or file", statusCode: StatusCodes.Status404NotFound, title: "Not found");
         }
 
-        var path = Path.Combine(_root, version, file);
-        return File.Exists(path)
-            ? Results.File(path, file == SnapshotManifest.FileName ? "application/json" : "application/octet-stream")
-            : Results.Problem($"no {file} in version {version}", statusCode: StatusCodes.Status404NotFound, title: "Not found");
+        return SnapshotFiles.Serve(_root, version, file,
+            () => Results.Problem($"no {file} in version {version}", statusCode: StatusCodes.Status404NotFound, title: "Not found"));
     }
 
     private async Task<IResult> PutAsync(string version, string file, HttpRequest request, CancellationToken cancellationToken)
     {
-        if (Refusal(version, file) is { } refusal)
+        if (SnapshotFiles.Refusal(version, file) is { } refusal)
         {
             return Results.Problem(refusal, statusCode: StatusCodes.Status400BadRequest, title: "Invalid upload");
         }
@@ -97,7 +96,4 @@ internal sealed class RegistryServer
             _publish.Release();
         }
     }
-
-    private static string? Refusal(string version, string file) =>
-        VersionNames.Check(version) ?? (Path.GetFileName(file) != file || file.StartsWith('.') ? $"'{file}' is not a snapshot file name" : null);
 }
