@@ -23,12 +23,24 @@ public sealed class FolderDependencyTests
         Assert.Empty(Node["Merge"]);
 
     [Fact]
-    public void The_model_is_used_by_the_api_and_by_ingest_and_uses_neither()
+    public void The_model_is_used_by_the_api_and_by_apply_and_uses_neither()
     {
         Assert.Contains("Model", Node["Api"]);
-        Assert.Contains("Model", Node["Ingest"]);
+        Assert.Contains("Model", Node["Apply"]);
         Assert.DoesNotContain("Api", Node["Model"]);
+        Assert.DoesNotContain("Apply", Node["Model"]);
         Assert.DoesNotContain("Ingest", Node["Model"]);
+    }
+
+    [Fact]
+    public void The_swap_builds_on_apply_and_storage_and_ingest_builds_on_the_swap()
+    {
+        // Ingest's loop hands each batch to the swap's hook; the swap catches up with Apply's
+        // pieces, never with the loop's.
+        Assert.Contains("Versions", Node["Ingest"]);
+        Assert.DoesNotContain("Ingest", Node["Versions"]);
+        Assert.DoesNotContain("Versions", Node["Apply"]);
+        Assert.DoesNotContain("Versions", Node["Storage"]);
     }
 
     [Fact]
