@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using Sidecar.Node.Coordination.Decisions;
 using Sidecar.Store.Rollout;
+using Sidecar.Store.Snapshots;
 using static Sidecar.Node.Tests.Coordination.Rounds;
 
 namespace Sidecar.Node.Tests.Coordination;
@@ -135,5 +136,12 @@ public sealed class AgentDecisionTests
     public void A_node_that_missed_the_commit_prepares_the_committed_version()
     {
         Assert.Equal(AgentAction.PrepareCommitted, Next(Status(null, committed: ProposedVersion), Idle));
+    }
+
+    [Fact]
+    public void A_no_vote_says_what_is_wrong_with_a_refused_snapshot_and_names_any_other_failure()
+    {
+        Assert.Equal("checksum of data-0.sst does not match", AgentDecision.NoVoteReason(new SnapshotInvalidException("checksum of data-0.sst does not match")));
+        Assert.Equal("IOException: disk full", AgentDecision.NoVoteReason(new IOException("disk full")));
     }
 }

@@ -31,19 +31,9 @@ internal static class WriteEndpoints
         IOptions<StoreOptions> store,
         CancellationToken cancellationToken)
     {
-        if (WaitMode(request) is not { } wait)
+        if (Target(request, userId, rules, out var wait, out var key) is { } refused)
         {
-            return Problems.BadRequest("wait must be 'applied' or absent");
-        }
-
-        if (rules.CheckUserId(userId) is { } userError)
-        {
-            return Problems.BadRequest(userError);
-        }
-
-        if (KeyOf(request, out var key) is { } keyError)
-        {
-            return Problems.BadRequest(keyError);
+            return refused;
         }
 
         var body = await LimitedBody.ReadAsync(request, api.Value.MaxBodyBytes, cancellationToken);
@@ -74,19 +64,9 @@ internal static class WriteEndpoints
         WriteService writes,
         CancellationToken cancellationToken)
     {
-        if (WaitMode(request) is not { } wait)
+        if (Target(request, userId, rules, out var wait, out var key) is { } refused)
         {
-            return Problems.BadRequest("wait must be 'applied' or absent");
-        }
-
-        if (rules.CheckUserId(userId) is { } userError)
-        {
-            return Problems.BadRequest(userError);
-        }
-
-        if (KeyOf(request, out var key) is { } keyError)
-        {
-            return Problems.BadRequest(keyError);
+            return refused;
         }
 
         // Observed-remove: the delete carries the counter shards this node has applied, and
@@ -98,6 +78,26 @@ internal static class WriteEndpoints
         }
 
         return await writes.WriteAsync(request.HttpContext, userId, key, [new Op { DeleteUser = delete }], wait, cancellationToken);
+    }
+
+    /// <summary>What every write checks first, in this order: the wait mode, the user id, the
+    /// idempotency key. Returns the 400 for the first that is wrong, or null.</summary>
+    private static IResult? Target(HttpRequest request, string userId, EnvelopeRules rules, out bool wait, out string? key)
+    {
+        key = null;
+        wait = false;
+        if (WaitMode(request) is not { } mode)
+        {
+            return Problems.BadRequest("wait must be 'applied' or absent");
+        }
+
+        wait = mode;
+        if (rules.CheckUserId(userId) is { } userError)
+        {
+            return Problems.BadRequest(userError);
+        }
+
+        return KeyOf(request, out key) is { } keyError ? Problems.BadRequest(keyError) : null;
     }
 
     /// <summary>The request's idempotency key (null when it has none); returns why it is not one, or null.</summary>

@@ -252,7 +252,7 @@ internal sealed class SnapshotAgent : BackgroundService
             Release(staged);
             if (proposal is not null)
             {
-                var reason = e is SnapshotInvalidException ? e.Message : $"{e.GetType().Name}: {e.Message}";
+                var reason = AgentDecision.NoVoteReason(e);
                 await CastAsync(new Ballot(proposal.Round, new Vote(Me, false, reason, _time.GetUtcNow(), _time.GetElapsedTime(started).TotalSeconds)), CancellationToken.None);
             }
         }

@@ -1,4 +1,5 @@
 using Sidecar.Store.Rollout;
+using Sidecar.Store.Snapshots;
 
 namespace Sidecar.Node.Coordination.Decisions;
 
@@ -81,4 +82,9 @@ internal static class AgentDecision
             ? local.Live == round.Proposal.Version
             : local.Staged != round.Proposal.Version && (local.WorkRound != round.Proposal.Round || !local.Working);
     }
+
+    /// <summary>The reason a NO vote carries: a refused snapshot says what is wrong with it (its
+    /// message is written for the operator); anything else also names what failed.</summary>
+    public static string NoVoteReason(Exception failure) =>
+        failure is SnapshotInvalidException ? failure.Message : $"{failure.GetType().Name}: {failure.Message}";
 }
