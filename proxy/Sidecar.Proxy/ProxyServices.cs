@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -17,6 +18,8 @@ internal static class ProxyServices
     {
         services.AddOptions<ProxyOptions>().Bind(configuration.GetSection(ProxyOptions.Section));
         services.AddSingleton<IValidateOptions<ProxyOptions>, ProxyOptionsValidator>();
+        // Node health's "since" and every other reading of the time: one clock, replaceable in tests.
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<MembershipStore>();
         services.AddSingleton<Router>();
         services.AddSingleton<RouteExplainer>();

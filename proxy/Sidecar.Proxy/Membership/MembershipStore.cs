@@ -15,13 +15,15 @@ public sealed class MembershipStore
     private readonly Dictionary<string, IReadOnlyList<NodeAddress>> _sources = new(StringComparer.Ordinal);
     private readonly Dictionary<string, NodeHealth> _health = new(StringComparer.Ordinal);
     private readonly ILogger<MembershipStore> _logger;
+    private readonly TimeProvider _time;
     private MembershipSnapshot _current;
     private long _changes;
     private long _refusals;
 
-    public MembershipStore(IOptions<ProxyOptions> options, ILogger<MembershipStore> logger)
+    public MembershipStore(IOptions<ProxyOptions> options, ILogger<MembershipStore> logger, TimeProvider? time = null)
     {
         _logger = logger;
+        _time = time ?? TimeProvider.System;
         Datacenters = options.Value.Datacenters;
         _current = MembershipSnapshot.Empty(Datacenters);
     }
@@ -100,7 +102,7 @@ public sealed class MembershipStore
         var key = Key(address.Id, address.Address.TrimEnd('/'));
         if (!_health.TryGetValue(key, out var health))
         {
-            _health[key] = health = new NodeHealth();
+            _health[key] = health = new NodeHealth(_time);
         }
 
         return health;
