@@ -112,10 +112,47 @@ public sealed class BatchApplierTests : IDisposable
         }
     }
 
+    [Fact]
+    public void A_late_copy_counts_once_whether_the_records_came_in_one_batch_or_one_by_one()
+    {
+        // A user written more often than Store:RequestsPerUser within the retry window: catching up
+        // applies its records in one batch, live ingest one by one. Both must end in the same state.
+        var options = new StoreOptions { ListCap = 10, RequestsPerUser = 4 };
+        var envelopes = Enumerable.Range(0, 8).Select(_ => _envelopes.Create("u", Envelopes.Incr("n", 1))).ToList();
+        var records = envelopes.Select((e, i) => Record("dc-b.updates", 0, i, "dc-b", i, e)).ToList();
+        records.Add(Record("dc-b.updates", 0, 8, "dc-b", 8, envelopes[1])); // request 1 again: a producer's retry
+
+        var whole = ApplyInBatches("whole", options, [records]);
+        var oneByOne = ApplyInBatches("one-by-one", options, records.Select(r => (IReadOnlyList<DecodedRecord>)[r]).ToList());
+
+        Assert.Equal(8, whole.Value);
+        Assert.Equal(whole, oneByOne);
+    }
+
     public void Dispose()
     {
         GC.KeepAlive(_cache);
         _dir.Dispose();
+    }
+
+    private (long Value, string State) ApplyInBatches(string name, StoreOptions options, List<IReadOnlyList<DecodedRecord>> batches)
+    {
+        var applier = new BatchApplier(options, new HybridLogicalClock(TimeProvider.System, TimeSpan.FromMinutes(1)));
+        var version = StoreVersion.Open(name, _dir.Sub(name), new StoreOptions(), _cache);
+        try
+        {
+            foreach (var batch in batches)
+            {
+                applier.Apply(version, batch);
+            }
+
+            var state = UserStore.Read(version.Db, "u")!;
+            return (UserView.Value(state, state.Counters.Single()), Convert.ToHexString(state.ToByteArray()));
+        }
+        finally
+        {
+            version.Release();
+        }
     }
 
     private DecodedRecord Mirrored(string topic, int partition, long localOffset, long origin, Op op) =>

@@ -59,6 +59,19 @@ public sealed class RequestMemoryTests
     }
 
     [Fact]
+    public void Within_the_retry_window_no_request_is_forgotten_for_their_number()
+    {
+        for (var i = 0; i < 5; i++)
+        {
+            Apply($"r-{i}", T0 + (ulong)i * 25 * Second, Envelopes.Set("f", "1"));
+        }
+
+        // r-0 and r-1 are more than a minute older than r-4: the bound of 2 applies to them alone.
+        RequestMemory.Trim(_state, new RequestWindow(TimeSpan.FromHours(1), 2, TimeSpan.FromMinutes(1)));
+        Assert.Equal(["r-2", "r-3", "r-4"], RequestMemory.Requests(_state).Select(r => r.Id));
+    }
+
+    [Fact]
     public void Forgetting_a_request_with_copies_folds_them_so_the_count_stays()
     {
         var copy = Apply("r-dup", T0, Envelopes.Incr("n", 3));

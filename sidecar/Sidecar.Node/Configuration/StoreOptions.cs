@@ -31,12 +31,20 @@ public sealed class StoreOptions
     [Range(typeof(TimeSpan), "00:00:01", "30.00:00:00")]
     public TimeSpan RequestWindow { get; set; } = TimeSpan.FromHours(1);
 
-    /// <summary>Request ids a user's state remembers at most (the newest): bounds the memory of a
-    /// user written very often. A request older than this many newer ones counts again.</summary>
+    /// <summary>Request ids a user's state remembers at most (the newest) among those older than
+    /// <see cref="RequestRetryWindow"/>: bounds the memory of a user written very often. Such a
+    /// request, older than this many newer ones, counts again if a copy of it comes.</summary>
     [Range(1, 10_000)]
     public int RequestsPerUser { get; set; } = 64;
 
-    internal Merge.RequestWindow Window => new(RequestWindow, RequestsPerUser);
+    /// <summary>Requests this close to a user's newest one are remembered however many there are
+    /// (within <see cref="RequestWindow"/>): a copy or a retry arriving within it counts once on
+    /// every node, whatever batches the records were applied in. Make it longer than a client
+    /// keeps retrying. Memory: a user's request rate times this, about 43 bytes each.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan RequestRetryWindow { get; set; } = TimeSpan.FromMinutes(5);
+
+    internal Merge.RequestWindow Window => new(RequestWindow, RequestsPerUser, RequestRetryWindow);
 
     /// <summary>fsync the write-ahead log on every batch (survives power loss, not only process death).</summary>
     public bool SyncWrites { get; set; }

@@ -176,8 +176,16 @@ internal static class RequestMemory
 
     /// <summary>
     /// Forgets the requests outside the window: those whose newest record is older than the window
-    /// before the newest record of any request, then all but the newest <c>PerUser</c>. Both depend
-    /// only on the remembered set, so nodes that applied the same records forget the same ones.
+    /// before the newest record of any request, then all but the newest <c>PerUser</c> of those
+    /// older than <c>Retry</c> before it. Both depend only on the remembered set, so nodes that
+    /// applied the same records forget the same ones.
+    /// <para>Whether a copy counts again, though, depends on whether its request was forgotten when
+    /// the copy arrived, and what is remembered then depends on how the records were cut into
+    /// batches (catching up applies thousands at once, live ingest a few). Within <c>Retry</c> of the
+    /// newest request nothing is forgotten, so a copy arriving within it is a duplicate on every
+    /// node however the batches fell; the count bound alone (a chaos run found this) made a user
+    /// written a few times a second forget its requests within seconds, and a retry then counted
+    /// twice on one node and once on another.</para>
     /// </summary>
     public static void Trim(UserState state, RequestWindow window)
     {
@@ -195,7 +203,9 @@ internal static class RequestMemory
 
         var span = (ulong)window.Span.TotalMilliseconds << 16;
         var horizon = newest > span ? newest - span : 0;
-        if (count <= window.PerUser && oldest >= horizon)
+        var retry = (ulong)window.Retry.TotalMilliseconds << 16;
+        var retryHorizon = newest > retry ? newest - retry : 0;
+        if ((count <= window.PerUser || oldest >= retryHorizon) && oldest >= horizon)
         {
             return; // The common case: nothing to forget, nothing written.
         }
@@ -205,8 +215,9 @@ internal static class RequestMemory
         if (kept.Count > window.PerUser)
         {
             var bytes = state.Requests;
+            var recent = kept.Count(e => e.Newest >= retryHorizon);
             kept = kept.OrderByDescending(e => e.Newest).ThenByDescending(e => bytes.Span.Slice(e.IdStart, e.IdLength).ToArray(), ByteOrder.Instance)
-                .Take(window.PerUser).OrderBy(e => e.Start).ToList();
+                .Take(Math.Max(window.PerUser, recent)).OrderBy(e => e.Start).ToList();
         }
 
         var keep = kept.Select(e => e.Start).ToHashSet();
@@ -325,4 +336,4 @@ internal static class RequestMemory
 }
 
 /// <summary>How long and how many request ids a user's state remembers (Store:RequestWindow, Store:RequestsPerUser).</summary>
-internal readonly record struct RequestWindow(TimeSpan Span, int PerUser);
+internal readonly record struct RequestWindow(TimeSpan Span, int PerUser, TimeSpan Retry = default);
