@@ -20,7 +20,7 @@ public sealed class Envelopes(string origin)
     /// <summary>An envelope whose ops get consecutive clocks from <paramref name="hlc"/> and ids "id:index".</summary>
     public static UpdateEnvelope Stamped(string origin, string id, string userId, ulong hlc, IEnumerable<Op> ops)
     {
-        var envelope = new UpdateEnvelope { SchemaVersion = 1, UserId = userId, OriginDc = origin, Id = id };
+        var envelope = new UpdateEnvelope { SchemaVersion = EnvelopeSchema.Version, UserId = userId, OriginDc = origin, Id = id };
         var i = 0;
         foreach (var op in ops)
         {

@@ -12,7 +12,7 @@ namespace Sidecar.Node.Model;
 /// </summary>
 internal sealed class EnvelopeRules
 {
-    public const uint SchemaVersion = 1;
+    public const uint SchemaVersion = EnvelopeSchema.Version;
 
     public const int MaxIdLength = 200;
 
