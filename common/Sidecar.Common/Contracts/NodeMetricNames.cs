@@ -13,6 +13,15 @@ public static class NodeMetricNames
     public static readonly MetricName IngestFreshness = new("sidecar.ingest.freshness", "s", MetricKind.Histogram);
     public static readonly MetricName IngestLag = new("sidecar.ingest.lag", "{record}", MetricKind.Gauge);
 
+    // Ingest rules (tag "rule", or "topic"/"partition" for the source; "result" for reloads).
+    public static readonly MetricName RuleMatched = new("sidecar.rule.matched", "{event}", MetricKind.Counter);
+    public static readonly MetricName RuleOps = new("sidecar.rule.ops", "{op}", MetricKind.Counter);
+    public static readonly MetricName RuleDeadLettered = new("sidecar.rule.dead_lettered", "{event}", MetricKind.Counter);
+    public static readonly MetricName RuleSkipped = new("sidecar.rule.skipped", "{event}", MetricKind.Counter);
+    public static readonly MetricName RuleEvaluation = new("sidecar.rule.evaluation.duration", "s", MetricKind.Histogram);
+    public static readonly MetricName RuleSourceLag = new("sidecar.rule.source.lag", "{event}", MetricKind.Gauge);
+    public static readonly MetricName RulesReloads = new("sidecar.rules.reloads", "{reload}", MetricKind.Counter);
+
     /// <summary>ASP.NET Core's request duration (meter <c>Microsoft.AspNetCore.Hosting</c>): the node
     /// gives it its own buckets and sidecarctl reads the user routes' rate and latency from it.</summary>
     public static readonly MetricName HttpServerRequestDuration = new("http.server.request.duration", "s", MetricKind.Histogram);

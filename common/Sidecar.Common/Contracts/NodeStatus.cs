@@ -1,6 +1,7 @@
 namespace Sidecar.Common.Contracts;
 
 /// <summary>The node's <c>GET /admin/status</c>: what it serves and how far its ingest has applied.</summary>
+/// <param name="Rules">The ingest rules, when the node runs them (<c>Rules:File</c>).</param>
 /// <param name="Positions">Next offset to apply per consumed partition, keyed <c>&lt;topic&gt;:&lt;partition&gt;</c>.</param>
 public sealed record NodeStatus(
     string NodeId,
@@ -10,4 +11,5 @@ public sealed record NodeStatus(
     long Lag,
     int AssignedPartitions,
     string? LastError,
-    Dictionary<string, long> Positions);
+    Dictionary<string, long> Positions,
+    RulesStatus? Rules = null);
