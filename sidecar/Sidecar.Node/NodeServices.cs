@@ -11,6 +11,7 @@ using Sidecar.Node.Ingest;
 using Sidecar.Node.Kafka;
 using Sidecar.Node.Metrics;
 using Sidecar.Node.Model;
+using Sidecar.Node.Rules;
 using Sidecar.Node.Storage;
 using Sidecar.Node.Versions;
 
@@ -35,6 +36,9 @@ internal static class NodeServices
         services.AddOptions<ConsulOptions>().Bind(configuration.GetSection(ConsulOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ConsulOptions>, ConsulOptionsValidator>();
         services.AddOptions<RolloutOptions>().Bind(configuration.GetSection(RolloutOptions.Section)).ValidateOnStart();
+        services.AddOptions<RulesOptions>().Bind(configuration.GetSection(RulesOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<RulesOptions>, RulesOptionsValidator>();
+        services.AddSingleton<IValidateOptions<RulesOptions>, RulesFileValidator>();
         services.AddSingleton<IValidateOptions<RolloutOptions>, RolloutOptionsValidator>();
 
         services.AddSingleton(TimeProvider.System);
@@ -87,6 +91,16 @@ internal static class NodeServices
         }
 
         services.AddHostedService<IngestService>();
+        if (!string.IsNullOrWhiteSpace(configuration[$"{RulesOptions.Section}:{nameof(RulesOptions.File)}"]))
+        {
+            // Ingest rules: the team's event topics mapped to updates (docs/rules.md).
+            services.AddSingleton<RuleMetrics>();
+            services.AddSingleton<RuleCounts>();
+            services.AddSingleton<RulesFile>();
+            services.AddSingleton<RuleSender>();
+            services.AddSingleton<RuleIngestStatus>();
+            services.AddHostedService<RuleIngestService>();
+        }
 
         services.AddProblemDetails();
         services.AddHealthChecks().AddCheck<IngestReadinessCheck>("ingest", tags: ["ready"]);

@@ -27,7 +27,8 @@ var validation = new StartupValidation(app.Services)
     .Check<StoreOptions>(StoreOptions.Section)
     .Check<ApiOptions>(ApiOptions.Section)
     .Check<ConsulOptions>(ConsulOptions.Section)
-    .Check<RolloutOptions>(RolloutOptions.Section);
+    .Check<RolloutOptions>(RolloutOptions.Section)
+    .Check<RulesOptions>(null);
 if (await validation.ReportAsync(Console.Error))
 {
     // A bad configuration stops the node before it touches data, with every failure listed.

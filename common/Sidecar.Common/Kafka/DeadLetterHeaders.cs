@@ -8,4 +8,7 @@ public static class DeadLetterHeaders
 
     /// <summary>Where it was read: "topic [[partition]] @offset".</summary>
     public const string Source = "sc-dlq-source";
+
+    /// <summary>The ingest rule that failed on the event (UTF-8 name); absent for records of the updates topics and for events that are bad whatever the rule (not JSON).</summary>
+    public const string Rule = "sc-dlq-rule";
 }

@@ -3,6 +3,7 @@ using Sidecar.Common.Contracts;
 using Sidecar.Node.Apply;
 using Sidecar.Node.Configuration;
 using Sidecar.Node.Ingest;
+using Sidecar.Node.Rules;
 using Sidecar.Node.Storage;
 
 namespace Sidecar.Node.Api;
@@ -23,7 +24,7 @@ internal static class AdminEndpoints
         return Results.Json(new NodeDigest(lease.Version.Id, digest, users), AdminJson.Default.NodeDigest);
     }
 
-    private static IResult Status(VersionedStore store, IngestStatus status, ApplyProgress progress, IOptions<NodeOptions> node) =>
+    private static IResult Status(VersionedStore store, IngestStatus status, ApplyProgress progress, IOptions<NodeOptions> node, IServiceProvider services) =>
         Results.Json(
             new NodeStatus(
                 node.Value.Id,
@@ -33,6 +34,7 @@ internal static class AdminEndpoints
                 status.Lag,
                 status.AssignedPartitions,
                 status.LastError,
-                progress.Snapshot().ToDictionary(p => $"{p.Key.Topic}:{p.Key.Partition.Value}", p => p.Value)),
+                progress.Snapshot().ToDictionary(p => $"{p.Key.Topic}:{p.Key.Partition.Value}", p => p.Value),
+                services.GetService<RuleIngestStatus>()?.Snapshot()),
             AdminJson.Default.NodeStatus);
 }

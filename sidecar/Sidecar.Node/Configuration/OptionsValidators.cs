@@ -20,3 +20,6 @@ public sealed partial class ConsulOptionsValidator : IValidateOptions<ConsulOpti
 
 [OptionsValidator]
 public sealed partial class RolloutOptionsValidator : IValidateOptions<RolloutOptions>;
+
+[OptionsValidator]
+public sealed partial class RulesOptionsValidator : IValidateOptions<RulesOptions>;

@@ -36,8 +36,17 @@ internal sealed class UpdateProducer : IDisposable
         return result.TopicPartitionOffset;
     }
 
-    /// <summary>Writes a record that could not be applied to the dead-letter topic, with why.</summary>
-    public void ProduceDeadLetter(ConsumeResult<byte[], byte[]> record, string reason, Action<DeliveryReport<byte[], byte[]>> onDelivery)
+    /// <summary>Produces without waiting: <paramref name="onDelivery"/> tells the outcome (for ingest rules, which produce a batch and wait for all of it).</summary>
+    public void Produce(UpdateEnvelope envelope, Action<DeliveryReport<byte[], byte[]>> onDelivery) =>
+        _producer.Produce(_options.UpdatesTopic, new Message<byte[], byte[]>
+        {
+            Key = Encoding.UTF8.GetBytes(envelope.UserId),
+            Value = envelope.ToByteArray(),
+        }, onDelivery);
+
+    /// <summary>Writes a record that could not be applied to the dead-letter topic, with why
+    /// (and, for a source event, the rule that failed on it).</summary>
+    public void ProduceDeadLetter(ConsumeResult<byte[], byte[]> record, string reason, Action<DeliveryReport<byte[], byte[]>> onDelivery, string? rule = null)
     {
         var headers = new Headers();
         if (record.Message.Headers is not null)
@@ -50,6 +59,11 @@ internal sealed class UpdateProducer : IDisposable
 
         headers.Add(DeadLetterHeaders.Reason, Encoding.UTF8.GetBytes(reason));
         headers.Add(DeadLetterHeaders.Source, Encoding.UTF8.GetBytes(record.TopicPartitionOffset.ToString()));
+        if (rule is not null)
+        {
+            headers.Add(DeadLetterHeaders.Rule, Encoding.UTF8.GetBytes(rule));
+        }
+
         _producer.Produce(_options.DeadLetterTopic, new Message<byte[], byte[]>
         {
             Key = record.Message.Key,
