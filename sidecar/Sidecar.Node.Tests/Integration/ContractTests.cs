@@ -10,11 +10,11 @@ namespace Sidecar.Node.Tests.Integration;
 /// A real node serves what the shared contracts say (<see cref="NodeMetricNames"/>,
 /// <see cref="AdminJson"/>): the names sidecarctl, tests and benchmarks read are the names it exports.
 /// </summary>
-public sealed class ContractTests : IClassFixture<EmbeddedNodeFixture>
+public sealed class ContractTests : IClassFixture<RulesNodeFixture>
 {
     private readonly NodeProcess _node;
 
-    public ContractTests(EmbeddedNodeFixture fixture) => _node = fixture.Node;
+    public ContractTests(RulesNodeFixture fixture) => _node = fixture.Node;
 
     [Fact]
     public async Task Every_node_metric_is_exported_under_its_derived_name()
@@ -37,7 +37,55 @@ public sealed class ContractTests : IClassFixture<EmbeddedNodeFixture>
         Assert.Equal(raw.GetProperty("version").GetString(), status.Version);
         Assert.Equal(raw.GetProperty("positions").EnumerateObject().Count(), status.Positions.Count);
         Assert.Equal(
-            ["nodeId", "datacenter", "version", "caughtUp", "lag", "assignedPartitions", "lastError", "positions"],
+            ["nodeId", "datacenter", "version", "caughtUp", "lag", "assignedPartitions", "lastError", "positions", "rules"],
             raw.EnumerateObject().Select(p => p.Name));
+        Assert.NotNull(status.Rules);
+        Assert.Equal(raw.GetProperty("rules").GetProperty("hash").GetString(), status.Rules.Hash);
+        Assert.Equal(["contract-rule"], status.Rules.Rules.Select(r => r.Name));
+        Assert.Equal(
+            ["file", "hash", "loadedAt", "lastError", "groupId", "rules", "sourceLag", "skipped"],
+            raw.GetProperty("rules").EnumerateObject().Select(p => p.Name));
+    }
+}
+
+/// <summary>A node that also runs a (small) rules file and has mapped one event and skipped another
+/// (produced by an outside client), so that every metric and every status property exists.</summary>
+public sealed class RulesNodeFixture : IAsyncLifetime
+{
+    private readonly TempDir _dir = new();
+    private KafkaMockProcess? _kafka;
+
+    internal NodeProcess Node { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        _kafka = await KafkaMockProcess.StartAsync("updates:2", "updates.dlq:2", "clicks:1");
+        var rules = Path.Combine(_dir.Path, "rules.json");
+        Directory.CreateDirectory(_dir.Path);
+        await File.WriteAllTextAsync(rules, """
+            {"version":1,"rules":[{"name":"contract-rule","topics":["clicks"],"when":"[/kind] == 'click'","user":"/user","ops":[{"incr":{"counter":"clicks"}}]}]}
+            """);
+        Node = await NodeProcess.StartAsync(_dir.Sub("node"), _kafka.BootstrapServers, extra: ["--Rules:File", rules]);
+        await Node.WaitAsync("ready", async () => (await Node.Http.GetAsync("/health/ready")).IsSuccessStatusCode, TimeSpan.FromSeconds(30));
+        using (var kafka = new TestKafka(_kafka.BootstrapServers))
+        {
+            await kafka.ProduceRawAsync("clicks", null, """{"user":"c-2","kind":"click"}"""u8.ToArray());
+            await kafka.ProduceRawAsync("clicks", null, """{"user":"c-3","kind":"view"}"""u8.ToArray());
+        }
+
+        await Node.WaitAsync("one event mapped and one skipped", async () =>
+            (await Node.Http.GetFromJsonAsync("/admin/status", AdminJson.Default.NodeStatus))?.Rules is { Skipped: 1 } rules && rules.Rules[0].Matched == 1,
+            TimeSpan.FromSeconds(30));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Node.DisposeAsync();
+        if (_kafka is not null)
+        {
+            await _kafka.DisposeAsync();
+        }
+
+        _dir.Dispose();
     }
 }

@@ -23,5 +23,11 @@ public sealed class RulesOptions
     [Range(1, 100_000)]
     public int MaxBatch { get; set; } = 5_000;
 
+    /// <summary>How long the group waits for a node that stopped heart-beating before its source
+    /// partitions go to the others (librdkafka's session.timeout.ms, 45 s by default: too long for
+    /// a clickstream to stall when a node is killed).</summary>
+    [Range(typeof(TimeSpan), "00:00:03", "00:05:00")]
+    public TimeSpan SessionTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     public bool Enabled => !string.IsNullOrWhiteSpace(File);
 }

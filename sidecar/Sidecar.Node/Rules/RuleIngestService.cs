@@ -280,6 +280,8 @@ internal sealed class RuleIngestService : BackgroundService
     private IConsumer<byte[], byte[]> Consumer()
     {
         var config = _connection.ConsumerConfig($"{_node.Id}-rules", _options.GroupId);
+        config.SessionTimeoutMs = (int)_options.SessionTimeout.TotalMilliseconds;
+        config.HeartbeatIntervalMs = Math.Max(100, config.SessionTimeoutMs.Value / 10);
         return new ConsumerBuilder<byte[], byte[]>(config)
             .SetLogHandler(KafkaLog.To<IConsumer<byte[], byte[]>>(_logger))
             .SetErrorHandler((_, e) => _logger.LogWarning("Rules consumer error: {Reason}", e.Reason))
