@@ -4,6 +4,7 @@
 #   bench/run.sh node-get      GET of a ~1 KB document with wrk: bare Kestrel, node idle, node under 10k updates/s
 #   bench/run.sh ingest        updates applied per second by one node from a 1M-record backlog
 #   bench/run.sh replication   replicator vs a plain consume+produce loop; dc-a write -> dc-b read latency at 5k updates/s
+#   bench/run.sh expressions   expression libraries for the ingest rules: ns and bytes per evaluation, safety probes (no Kafka)
 #   bench/run.sh all
 # Options after the name go to the benchmark, e.g. bench/run.sh ingest --records 2000000 --partitions 32
 set -euo pipefail

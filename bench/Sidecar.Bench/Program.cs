@@ -1,7 +1,7 @@
 using Sidecar.Bench;
 using Sidecar.Common.Kafka;
 
-// Usage: Sidecar.Bench <node-get|ingest|replication|bare|bare-forwarder> [options]; see bench/README.md.
+// Usage: Sidecar.Bench <node-get|ingest|replication|expressions|bare|bare-forwarder> [options]; see bench/README.md.
 NativeKafka.EnsureLoaded();
 var command = args.FirstOrDefault() ?? "";
 var options = BenchArgs.Parse(args.Skip(1));
@@ -19,11 +19,16 @@ switch (command)
     case "bare":
         await BareKestrel.ServeAsync(options);
         break;
+    case "expressions":
+        ExpressionsBench.Run(options);
+        break;
+    case ExpressionProbes.Command:
+        return ExpressionProbes.RunChild(args[1..]);
     case "bare-forwarder":
         await BareForwarder.ServeAsync(options);
         break;
     default:
-        Console.Error.WriteLine("usage: Sidecar.Bench <node-get|ingest|replication> [--name value ...]");
+        Console.Error.WriteLine("usage: Sidecar.Bench <node-get|ingest|replication|expressions> [--name value ...]");
         return 2;
 }
 
