@@ -26,10 +26,17 @@ public sealed class RulesIngestTests(SharedDeployment shared, ITestOutputHelper 
         {
             await ChaosScenario.Hold(TimeSpan.FromSeconds(3));
             await deployment.PartitionAsync(deployment.B);
+            var before = stream.Ledger.PerDatacenter();
             scenario.Fault("dc-b cut off the wan for 8 s, events into clicks.b2c/b2b of both datacenters throughout");
             await ChaosScenario.Hold(TimeSpan.FromSeconds(8));
+            var during = stream.Ledger.PerDatacenter().ToDictionary(d => d.Key, d => d.Value - before.GetValueOrDefault(d.Key));
             await deployment.HealAsync(deployment.B);
-            scenario.Healed("healed");
+            scenario.Healed($"healed (events produced while cut off: {string.Join(", ", during.OrderBy(d => d.Key).Select(d => $"{d.Key} {d.Value}"))})");
+            if (during.Count < 2 || during.Values.Any(n => n == 0))
+            {
+                throw new InvalidOperationException("no events were produced on one side during the partition: the scenario tested nothing there");
+            }
+
             await ChaosScenario.Hold(TimeSpan.FromSeconds(2));
         }
 

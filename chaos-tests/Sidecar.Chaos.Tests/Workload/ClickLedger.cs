@@ -82,6 +82,15 @@ internal sealed class ClickLedger
         }
     }
 
+    /// <summary>Records acknowledged so far, per datacenter.</summary>
+    public Dictionary<string, int> PerDatacenter()
+    {
+        lock (_gate)
+        {
+            return new Dictionary<string, int>(_perDatacenter);
+        }
+    }
+
     public Expected For(string user)
     {
         lock (_gate)
