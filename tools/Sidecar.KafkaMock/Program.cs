@@ -3,6 +3,8 @@ using Sidecar.KafkaMock;
 
 // Usage: Sidecar.KafkaMock [--brokers N] [--topic name:partitions ...] [--urls http://127.0.0.1:port]
 //                          [--advertise host [--port first]]
+// POST /topics/{name}/records with [{"key": "u1", "value": "text"}, ...] produces them (acks=all) and
+// answers [{"partition": 0, "offset": 12}, ...]: how a test outside the networks produces records.
 // Prints "BOOTSTRAP <servers>" on stdout once the brokers listen, then serves until SIGTERM.
 // --advertise (in a container): broker i is advertised as host:(first + i - 1) (first: 9092)
 // and reached there through a relay on every interface; the bootstrap printed is then those.
@@ -53,7 +55,9 @@ if (advertise is not null)
     bootstrap = string.Join(',', Enumerable.Range(firstPort, brokers).Select(port => $"{advertise}:{port}"));
 }
 
+using var records = new RecordProducer(bootstrap);
 var builder = WebApplication.CreateSlimBuilder(rest.ToArray());
+builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ControlJson.Default));
 builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
 // The control API's requests are the tests' business: only problems go to the log.
 builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
@@ -66,6 +70,10 @@ app.MapPost("/topics/{name}", (string name, int? partitions) =>
     cluster.CreateTopic(name, partitions ?? 8);
     return Results.NoContent();
 });
+// Records from outside (a test on the host cannot reach the advertised broker names): each
+// is produced in order and acknowledged by the brokers before the answer, which lists where.
+app.MapPost("/topics/{name}/records", async (string name, RecordToProduce[] body, CancellationToken cancellationToken) =>
+    Results.Ok(await records.ProduceAsync(name, body, cancellationToken)));
 app.MapPost("/brokers/{id:int}/{state}", (int id, string state) =>
 {
     if (state is not ("up" or "down"))

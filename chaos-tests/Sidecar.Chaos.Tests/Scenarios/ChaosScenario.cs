@@ -105,25 +105,34 @@ internal sealed class ChaosScenario : IAsyncDisposable
             throw new InvalidOperationException("no write was acknowledged: the scenario tested nothing\n" + await Deployment.LogsAsync());
         }
 
+        return await ConvergeAsync(() => Checker.CheckAsync(history, Clients.Users, Deployment.Nodes), history.Acknowledged);
+    }
+
+    /// <summary>Waits until <paramref name="check"/> finds nothing (a scenario with a workload of its
+    /// own, e.g. events through the rules), and reports <paramref name="acknowledged"/> writes.</summary>
+    public async Task<TimeSpan> ConvergeAsync(Func<Task<List<string>>> check, int acknowledged)
+    {
         TimeSpan converged;
         try
         {
-            await Convergence.WaitAsync(Deployment, Clients, ConvergeTimeout, _output.WriteLine);
+            await Convergence.WaitAsync(Deployment, check, ConvergeTimeout, _output.WriteLine);
             converged = _clock.Elapsed - (_healed ?? TimeSpan.Zero);
         }
         catch (ConvergenceException e)
         {
-            Report(history, e.Lost, null);
+            Report(acknowledged, e.Lost, null);
             throw;
         }
 
-        Report(history, 0, converged);
+        Report(acknowledged, 0, converged);
         return converged;
     }
 
-    private void Report(History history, int lost, TimeSpan? converged)
+    public void Log(string line) => _output.WriteLine($"{_clock.Elapsed.TotalSeconds,6:F1} s  {line}");
+
+    private void Report(int acknowledged, int lost, TimeSpan? converged)
     {
-        var row = $"| {Name} | {string.Join("; ", _faults)} | {history.Acknowledged} | {lost} | " +
+        var row = $"| {Name} | {string.Join("; ", _faults)} | {acknowledged} | {lost} | " +
             (converged is { } c ? $"{c.TotalSeconds:F1} s" : "not converged") + $" | {_clock.Elapsed.TotalSeconds:F0} s |";
         _output.WriteLine(row);
         ResultsTable.Append(row);

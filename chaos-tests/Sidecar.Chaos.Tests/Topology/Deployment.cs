@@ -84,7 +84,8 @@ internal sealed class Deployment : IAsyncDisposable
             }
 
             dc.Kafka = ServiceBuilder.Create(_run, $"kafka-{dc.Short}", dc.Name, "kafka", dc.Network,
-                ["--advertise", $"kafka-{dc.Short}", "--topic", $"updates:{Partitions}", "--topic", $"updates.dlq:{Partitions}", "--urls", "http://0.0.0.0:8080"]);
+                ["--advertise", $"kafka-{dc.Short}", "--topic", $"updates:{Partitions}", "--topic", $"updates.dlq:{Partitions}",
+                    "--topic", $"{ClickRules.B2c}:{ClickRules.Partitions}", "--topic", $"{ClickRules.B2b}:{ClickRules.Partitions}", "--urls", "http://0.0.0.0:8080"]);
         }
 
         // Consul servers live on the wan (their gossip binds there) and join their datacenter's
@@ -116,7 +117,12 @@ internal sealed class Deployment : IAsyncDisposable
                     // A round with a silent participant is decided this long after its first vote
                     // (the default, 2 min, is sized for big snapshots): within the tests' wait.
                     "--Rollout:VoteTimeout", "00:00:30",
-                ], bind: $"{Registry}:{RegistryMount}"));
+                    // Every node maps the click topics; a datacenter's nodes share them as one
+                    // consumer group, and a killed member's partitions move to the other node
+                    // once its session times out (45 s by default; consumers only read these).
+                    "--Rules:File", ClickRules.Path,
+                    "--Kafka:Client:session.timeout.ms", "6000", "--Kafka:Client:heartbeat.interval.ms", "1000",
+                ], bind: $"{Registry}:{RegistryMount}", files: new Dictionary<string, string> { [ClickRules.Path] = ClickRules.Yaml }));
             }
 
             dc.Proxy = ServiceBuilder.Create(_run, $"proxy-{dc.Short}", dc.Name, "proxy", dc.Network,

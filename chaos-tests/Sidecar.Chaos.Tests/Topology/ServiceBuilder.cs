@@ -6,12 +6,20 @@ using DotNet.Testcontainers.Networks;
 namespace Sidecar.Chaos.Tests.Topology;
 
 /// <summary>Creates a service's container: a local image (never pulled), labelled with the run id,
-/// on one network under its alias, port 8080 published on 127.0.0.1 only.</summary>
+/// on one network under its alias, port 8080 published on 127.0.0.1 only; <c>files</c> (path to
+/// text) are copied in.</summary>
 internal static class ServiceBuilder
 {
-    public static Service Create(ChaosRun run, string alias, string datacenter, string image, INetwork network, IReadOnlyList<string> command, bool netAdmin = false, string? bind = null)
+    public static Service Create(ChaosRun run, string alias, string datacenter, string image, INetwork network, IReadOnlyList<string> command, bool netAdmin = false, string? bind = null, IReadOnlyDictionary<string, string>? files = null)
     {
-        var container = new ContainerBuilder(ChaosRun.Image(image))
+        var builder = new ContainerBuilder(ChaosRun.Image(image));
+        foreach (var (path, text) in files ?? new Dictionary<string, string>())
+        {
+            // Copied into the container before it starts; kept across kill and restart.
+            builder = builder.WithResourceMapping(System.Text.Encoding.UTF8.GetBytes(text), path);
+        }
+
+        var container = builder
             .WithImagePullPolicy(PullPolicy.Never)
             .WithName($"{run.Id}-{alias}")
             .WithLabel(ChaosRun.Label, run.Id)

@@ -7,14 +7,18 @@ namespace Sidecar.Chaos.Tests.Workload;
 internal static class Convergence
 {
     /// <summary>Time from the call until every invariant held; throws with every violation left at the timeout.</summary>
-    public static async Task<TimeSpan> WaitAsync(Deployment deployment, Clients clients, TimeSpan timeout, Action<string> log)
+    public static Task<TimeSpan> WaitAsync(Deployment deployment, Clients clients, TimeSpan timeout, Action<string> log) =>
+        WaitAsync(deployment, () => Checker.CheckAsync(clients.History, clients.Users, deployment.Nodes), timeout, log);
+
+    /// <summary>The same with another checker (every violation; empty when all holds).</summary>
+    public static async Task<TimeSpan> WaitAsync(Deployment deployment, Func<Task<List<string>>> check, TimeSpan timeout, Action<string> log)
     {
         var clock = Stopwatch.StartNew();
         var logged = TimeSpan.Zero;
         List<string> problems;
         while (true)
         {
-            problems = await Checker.CheckAsync(clients.History, clients.Users, deployment.Nodes);
+            problems = await check();
             if (problems.Count == 0)
             {
                 return clock.Elapsed;
