@@ -141,7 +141,7 @@ public sealed class EventMapper
                 SchemaVersion = EnvelopeSchema.Version,
                 UserId = user,
                 OriginDc = _datacenter,
-                Id = EventIds.Derive(user, source.Topic, source.Partition, source.Offset),
+                Id = EventIds.Derive(_datacenter, user, source.Topic, source.Partition, source.Offset),
             };
             for (var i = 0; i < ops.Count; i++)
             {
