@@ -89,14 +89,16 @@ public sealed class RulesIngestTests
             await RulesNode.WaitSplitAsync([a1, a2], 8, TimeSpan.FromSeconds(30));
             var model = new ClickModel();
             using var producer = new ClickProducer(kafka.BootstrapServers, model);
-            await using var stream = new ClickStream(producer, seed: 2, Users, perRound: 25, TimeSpan.FromMilliseconds(100), rounds: 80);
+            await using var stream = new ClickStream(producer, seed: 2, Users, perRound: 25, TimeSpan.FromMilliseconds(100), rounds: 120);
 
             await a1.WaitAsync("a1 mapping", async () => (await RulesNode.StatusAsync(a1)).Rules.Sum(r => r.Matched) > 200, TimeSpan.FromSeconds(20));
             Assert.False(stream.IsCompleted, "the stream ended before the kill");
             await a1.Process.KillAsync();
             await a1.DisposeAsync();
             a1 = null;
-            await Task.Delay(TimeSpan.FromSeconds(1));
+            // The survivor takes the killed node's partitions over when its session times out, and
+            // maps again what the killed node had produced but not committed.
+            await RulesNode.WaitSplitAsync([a2], 8, TimeSpan.FromSeconds(30));
             restarted = await RulesNode.StartAsync(dir.Sub("a1"), kafka, "dc-a", "a1", rules, small);
             await stream.EndAsync(stop: false, TimeSpan.FromSeconds(60));
 
