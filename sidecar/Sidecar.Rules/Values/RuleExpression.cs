@@ -99,7 +99,9 @@ internal sealed class RuleExpression
         {
             return _expression.Evaluate();
         }
-        catch (Exception e) when (e is NCalcException or FormatException or InvalidCastException or ArgumentException or OverflowException or InvalidOperationException)
+        // ArithmeticException: whole numbers divided by zero ('5 % 0') throw DivideByZeroException
+        // (and overflow OverflowException); the event is a dead letter, not a crash of the mapper.
+        catch (Exception e) when (e is NCalcException or FormatException or InvalidCastException or ArgumentException or ArithmeticException or InvalidOperationException)
         {
             throw new MappingException($"'{Text}' failed: {e.Message}");
         }
