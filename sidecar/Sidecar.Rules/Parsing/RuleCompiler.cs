@@ -319,11 +319,18 @@ internal sealed partial class RuleCompiler(RuleLimits limits, List<string> probl
         return null;
     }
 
+    /// <summary>Keys this object may not have, and keys written twice: JSON allows those and
+    /// would silently take the last one ("name": "a", ..., "name": "b"); YAML refuses them.</summary>
     private void UnknownKeys(JsonElement body, string[] known, string where)
     {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var property in body.EnumerateObject())
         {
-            if (!known.Contains(property.Name))
+            if (!seen.Add(property.Name))
+            {
+                problems.Add($"{where}{property.Name}: written twice; give each key once");
+            }
+            else if (!known.Contains(property.Name))
             {
                 problems.Add($"{where}{property.Name}: unknown key (known here: {string.Join(", ", known)})");
             }
