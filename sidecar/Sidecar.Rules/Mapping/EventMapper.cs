@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using System.Text.Unicode;
 using Sidecar.Common.Envelope;
 using Sidecar.Rules.Values;
 using Sidecar.Store.Model;
@@ -41,6 +42,14 @@ public sealed class EventMapper
         if (!_byTopic.TryGetValue(source.Topic, out var rules))
         {
             return new MappedEvent([], [], null);
+        }
+
+        // JsonDocument checks UTF-8 only where it decodes: an invalid sequence inside a string
+        // passes Parse and throws InvalidOperationException later, when a rule reads it (or
+        // is copied as is into a field's JSON). Checked once here, so it is a dead letter.
+        if (!Utf8.IsValid(source.Value.Span))
+        {
+            return new MappedEvent([], [], new RuleDeadLetter(null, "not JSON: the event is not valid UTF-8"));
         }
 
         JsonDocument document;

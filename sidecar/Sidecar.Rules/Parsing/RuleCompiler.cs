@@ -59,12 +59,15 @@ internal sealed partial class RuleCompiler(RuleLimits limits, List<string> probl
             var where = $"rules[{index}]";
             if (CompileRule(rule, index, where) is { } r)
             {
-                if (!names.Add(r.Name))
-                {
-                    problems.Add($"{where}.name: '{r.Name}' is the name of an earlier rule; names are unique");
-                }
-
                 compiled.Add(r);
+            }
+
+            // Checked on the name as written, whether or not either rule has other problems:
+            // every problem is listed in one run, not the duplicate only once the rest is fixed.
+            if (rule.ValueKind == JsonValueKind.Object && rule.TryGetProperty("name", out var name)
+                && name.ValueKind == JsonValueKind.String && name.GetString() is { Length: > 0 } n && !names.Add(n))
+            {
+                problems.Add($"{where}.name: '{n}' is the name of an earlier rule; names are unique");
             }
 
             index++;
@@ -316,11 +319,18 @@ internal sealed partial class RuleCompiler(RuleLimits limits, List<string> probl
         return null;
     }
 
+    /// <summary>Keys this object may not have, and keys written twice: JSON allows those and
+    /// would silently take the last one ("name": "a", ..., "name": "b"); YAML refuses them.</summary>
     private void UnknownKeys(JsonElement body, string[] known, string where)
     {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var property in body.EnumerateObject())
         {
-            if (!known.Contains(property.Name))
+            if (!seen.Add(property.Name))
+            {
+                problems.Add($"{where}{property.Name}: written twice; give each key once");
+            }
+            else if (!known.Contains(property.Name))
             {
                 problems.Add($"{where}{property.Name}: unknown key (known here: {string.Join(", ", known)})");
             }

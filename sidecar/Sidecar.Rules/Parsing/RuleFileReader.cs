@@ -57,6 +57,14 @@ internal static class RuleFileReader
             problems.Add($"not valid YAML (line {e.Start.Line}, column {e.Start.Column}): {e.InnerException?.Message ?? e.Message}");
             return null;
         }
+        catch (InvalidOperationException e)
+        {
+            // YamlDotNet's scanner throws this, with no position, on some truncated files (an
+            // unclosed flow sequence at the end): a bad file is a problem to report, never a crash
+            // of the node's reload or of `rules check`.
+            problems.Add($"not valid YAML (it ends inside an unclosed [ ] or {{ }}?): {e.Message}");
+            return null;
+        }
 
         if (stream.Documents.Count != 1)
         {

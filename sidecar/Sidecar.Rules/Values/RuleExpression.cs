@@ -22,8 +22,9 @@ namespace Sidecar.Rules.Values;
 internal sealed class RuleExpression
 {
     // NoCache: NCalc's parse cache is process-wide (static); ours lives in the rule set.
-    // StringConcat: '+' joins strings with numbers ('h-' + [/id]) instead of failing.
-    private const ExpressionOptions Options = ExpressionOptions.NoCache | ExpressionOptions.StringConcat;
+    // NoStringTypeCoercion: '+' joins when either side is a string ('h-' + [/id] is "h-42") and
+    // adds numbers ([/rooms] + 1 is 3). Not StringConcat: that joins numbers too ("21").
+    private const ExpressionOptions Options = ExpressionOptions.NoCache | ExpressionOptions.NoStringTypeCoercion;
 
     private static readonly HashSet<string> Functions = new(BuiltInFunctionHelper.GetBuiltInFunctionNames(), StringComparer.Ordinal);
 
@@ -98,7 +99,9 @@ internal sealed class RuleExpression
         {
             return _expression.Evaluate();
         }
-        catch (Exception e) when (e is NCalcException or FormatException or InvalidCastException or ArgumentException or OverflowException or InvalidOperationException)
+        // ArithmeticException: whole numbers divided by zero ('5 % 0') throw DivideByZeroException
+        // (and overflow OverflowException); the event is a dead letter, not a crash of the mapper.
+        catch (Exception e) when (e is NCalcException or FormatException or InvalidCastException or ArgumentException or ArithmeticException or InvalidOperationException)
         {
             throw new MappingException($"'{Text}' failed: {e.Message}");
         }
