@@ -133,11 +133,11 @@ internal static class LoadCommand
         var hotel = $"hotel-{random.Next(5000):D4}";
         var city = Cities[random.Next(Cities.Length)];
         var body = $$"""{"ops":[{"op":"push","list":"recent","item":"{{hotel}}","max":20},{"op":"set","field":"last_city","value":"{{city}}"},{"op":"incr","counter":"searches","by":1}]}""";
-        await TimedAsync(stats, true, () => http.PostAsync($"{proxy}/v1/users/{user}/updates", new StringContent(body, Encoding.UTF8, "application/json"), ct));
-        await TimedAsync(stats, false, () => http.GetAsync($"{proxy}/v1/users/{user}", ct));
+        await TimedAsync(stats, true, () => http.PostAsync($"{proxy}/v1/users/{user}/updates", new StringContent(body, Encoding.UTF8, "application/json"), ct), ct);
+        await TimedAsync(stats, false, () => http.GetAsync($"{proxy}/v1/users/{user}", ct), ct);
     }
 
-    private static async Task TimedAsync(LoadStats stats, bool write, Func<Task<HttpResponseMessage>> send)
+    private static async Task TimedAsync(LoadStats stats, bool write, Func<Task<HttpResponseMessage>> send, CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
         try
@@ -149,7 +149,9 @@ internal static class LoadCommand
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
         {
-            if (e is TaskCanceledException && stats.Stopping)
+            // Cut off by the load's own end (its duration or count): not a failure of the system. The
+            // token, not only the progress loop's flag: a worker can see the cancellation first.
+            if (e is TaskCanceledException && (ct.IsCancellationRequested || stats.Stopping))
             {
                 return;
             }
