@@ -5,7 +5,10 @@
 #                    the URLs, streams the merged log; Ctrl-C stops everything it started.
 #                    Options: --base-port N (default 7100, or $SIDECAR_STACK_BASE_PORT), --nodes N,
 #                    --data DIR (default .data/stack).
-# ./run.sh load      drives the demo workload (users searching hotels) through both proxies.
+# ./run.sh load      drives the demo workload (users searching hotels) through both proxies, and
+#                    produces their clickstream events (--event-rate, default 200/s) into each
+#                    datacenter's clicks.b2c / clicks.b2b, which the nodes' ingest rules read
+#                    (compose/rules/clickstream.yaml; Kafka bootstraps from .data/stack/kafka-bootstrap.json).
 # ./run.sh status    sidecarctl status of the running stack (same port base).
 # ./run.sh node      one node on embedded defaults (in-process Kafka mock cluster, RocksDB under
 #                    .data/node), serving on ASPNETCORE_URLS or 127.0.0.1:5080. Further arguments
@@ -47,7 +50,7 @@ case "$command" in
       --contentRoot "$PWD/sidecar/Sidecar.Node" --Node:DataRoot "$PWD/.data/node" "$@"
     ;;
   *)
-    echo "usage: ./run.sh [up [--base-port N] [--nodes N]] | load [--rate N --duration hh:mm:ss] | status [--user ID] | node [--Section:Key=value ...]" >&2
+    echo "usage: ./run.sh [up [--base-port N] [--nodes N]] | load [--rate N --event-rate N --duration hh:mm:ss] | status [--user ID] | node [--Section:Key=value ...]" >&2
     exit 2
     ;;
 esac

@@ -35,5 +35,11 @@ public sealed class Rule
 
     internal IReadOnlyList<OpTemplate> Ops { get; }
 
+    /// <summary>How the file wrote the user's value source, for <c>sidecarctl rules check</c>.</summary>
+    public string UserText => User.Describe();
+
+    /// <summary>How the file wrote each op (<c>push recent &lt;- /hotel/id (max 20)</c>), for <c>sidecarctl rules check</c>.</summary>
+    public IReadOnlyList<string> OpTexts => Ops.Select(o => o.Describe() + (o.Optional ? " (optional)" : "")).ToList();
+
     public override string ToString() => Name;
 }

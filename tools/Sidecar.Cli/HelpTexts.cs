@@ -42,6 +42,17 @@ internal static class HelpTexts
             against the SHA-256 in Consul's index and the manifest's per-file hashes); 'snapshot publish' PUTs a
             snapshot, which the server verifies before it becomes visible.
             """,
+        ["rules"] = "Ingest rules (docs/rules.md): nodes with Rules:File map a team's JSON events into updates.",
+        ["rules check"] = """
+            Validate a rules file offline with the library the nodes run (--list-cap, --max-user-id-bytes,
+            --max-name-length and --updates-topic as the nodes are configured): every problem is printed and the exit
+            code is 2 when there is one; a good file's rules are printed (name, topics, when, user, ops). With --events
+            each line of a JSON-lines file is mapped as the node would: a plain event is read from --topic (default the
+            first rule's first topic), partition 0, offset = its line number, Kafka timestamp = now; a line that is an
+            object of only topic/partition/offset/timestamp/value keys (value present) is a whole record. Each event
+            prints the envelopes it becomes (user, id, every op with its stamp as an ISO time), or 'dead letter (rule
+            R): reason', or 'skipped'. Exit code 1 when any event was a dead letter.
+            """,
         ["snapshot list"] = "List the published versions (id, keys, when, where), marking the committed one.",
         ["rollout"] = """
             Swap every node to a published version with a two-phase commit in Consul: the leader node proposes, each

@@ -5,7 +5,7 @@ using Sidecar.Cli.Dashboard;
 using Sidecar.Common.Consul;
 using Sidecar.Store.Snapshots;
 
-// sidecarctl: snapshot build|publish|list, rollout start|status|abort, rollback, status, dashboard.
+// sidecarctl: snapshot build|publish|list, rollout start|status|abort, rollback, status, dashboard, rules check.
 // Exit codes: 0 done, 1 the operation failed or a rollout aborted, 2 bad input.
 var shared = new CliOptions();
 var root = new RootCommand(RootHelp.Text);
@@ -15,6 +15,7 @@ root.Subcommands.Add(RolloutCommands.Rollback(shared));
 root.Subcommands.Add(Sidecar.Cli.Registry.RegistryCommands.Create());
 root.Subcommands.Add(StatusCommand.Create(shared));
 root.Subcommands.Add(DashboardCommand.Create(shared));
+root.Subcommands.Add(Sidecar.Cli.Rules.RulesCommands.Create(shared));
 HelpTexts.Apply(root);
 
 try

@@ -38,6 +38,9 @@ internal sealed class StackProcess : IAsyncDisposable
 
     public IReadOnlyList<string> Replicators => [Url(31), Url(32)];
 
+    /// <summary>The stack's data folder (<c>up --data</c>), where it writes each datacenter's Kafka bootstrap.</summary>
+    public string DataRoot => _data.Sub("stack");
+
     public string Url(int offset) => string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{BasePort + offset}");
 
     public static async Task<StackProcess> StartAsync(int nodesPerDatacenter)

@@ -11,7 +11,7 @@ namespace Sidecar.Stack.Tests;
 /// as each datacenter's Kafka (in its own process), nodes, proxies, replicators and the dashboard,
 /// all as processes on loopback.
 /// </summary>
-public sealed class StackTests(StackFixture fixture, ITestOutputHelper output) : IClassFixture<StackFixture>
+public sealed partial class StackTests(StackFixture fixture, ITestOutputHelper output) : IClassFixture<StackFixture>
 {
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(30) };
 

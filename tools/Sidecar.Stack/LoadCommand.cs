@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using Sidecar.Testing;
 
 namespace Sidecar.Stack;
 
@@ -9,7 +10,11 @@ namespace Sidecar.Stack;
 /// <c>load</c>: the demo workload. Users search hotels: each search pushes the hotel to the user's
 /// bounded "recent" list, sets the last searched city and counts searches; between searches the
 /// user's page reads the document back. Each user lives in one datacenter (its requests go to
-/// that datacenter's proxy). Bounded by count and by time; a progress line shows what it did.
+/// that datacenter's proxy). Besides, the users' clickstream (searches, bookings, page views as
+/// JSON) goes straight into their datacenter's Kafka topics clicks.b2c / clicks.b2b, which the
+/// nodes' ingest rules (compose/rules/clickstream.yaml) turn into updates. Each Kafka's bootstrap
+/// is read from the file the running stack wrote in its data folder (<see cref="KafkaBootstrapFile"/>).
+/// Bounded by count and by time; a progress line shows what it did.
 /// </summary>
 internal static class LoadCommand
 {
@@ -31,20 +36,47 @@ internal static class LoadCommand
         var rate = new Option<int>("--rate") { Description = "Searches per second (each one write and one read)", DefaultValueFactory = _ => 100 };
         var duration = new Option<TimeSpan>("--duration") { Description = "Stop after this long (hh:mm:ss)", DefaultValueFactory = _ => TimeSpan.FromSeconds(60) };
         var count = new Option<int>("--count") { Description = "Stop after this many searches", DefaultValueFactory = _ => 100_000 };
-        var command = new Command("load", "Drive a demo workload (users searching hotels: list pushes, field sets, counters, reads) through the proxies")
+        var eventRate = new Option<int>("--event-rate")
         {
-            proxies, users, rate, duration, count,
+            Description = "Clickstream events per second produced into the datacenters' clicks.b2c / clicks.b2b (0: none)",
+            DefaultValueFactory = _ => 200,
         };
-        command.SetAction((result, ct) => RunAsync(result.GetValue(proxies)!, result.GetValue(users), result.GetValue(rate), result.GetValue(duration), result.GetValue(count), ct));
+        var data = new Option<string>("--data")
+        {
+            Description = $"The running stack's data folder, where it wrote each datacenter's Kafka bootstrap ({KafkaBootstrapFile.Name}; default .data/stack in the repository)",
+            DefaultValueFactory = _ => Path.Combine(Repo.Root, ".data", "stack"),
+        };
+        var command = new Command("load", "Drive a demo workload (users searching hotels: list pushes, field sets, counters, reads) through the proxies, and their clickstream events into Kafka")
+        {
+            proxies, users, rate, duration, count, eventRate, data,
+        };
+        command.SetAction((result, ct) => RunAsync(result.GetValue(proxies)!, result.GetValue(users), result.GetValue(rate), result.GetValue(duration), result.GetValue(count),
+            result.GetValue(eventRate), result.GetValue(data)!, ct));
         return command;
     }
 
-    private static async Task<int> RunAsync(string[] proxies, int users, int rate, TimeSpan duration, int count, CancellationToken ct)
+    private static async Task<int> RunAsync(string[] proxies, int users, int rate, TimeSpan duration, int count, int eventRate, string data, CancellationToken ct)
     {
-        if (proxies.Length == 0 || users < 1 || rate is < 1 or > 20_000 || count < 1 || duration <= TimeSpan.Zero || duration > TimeSpan.FromHours(24))
+        if (proxies.Length == 0 || users < 1 || rate is < 1 or > 20_000 || count < 1 || duration <= TimeSpan.Zero || duration > TimeSpan.FromHours(24) || eventRate is < 0 or > 100_000)
         {
-            await Console.Error.WriteLineAsync("need at least one --proxy, --users >= 1, --rate 1-20000, --count >= 1 and a --duration up to 24 h");
+            await Console.Error.WriteLineAsync("need at least one --proxy, --users >= 1, --rate 1-20000, --count >= 1, --event-rate 0-100000 and a --duration up to 24 h");
             return 2;
+        }
+
+        IReadOnlyList<string> kafka = [];
+        if (eventRate > 0)
+        {
+            try
+            {
+                var bootstrap = KafkaBootstrapFile.Read(Path.GetFullPath(data));
+                // In the stack's order, the order of the default proxies: users of dc-a's proxy produce into dc-a's Kafka.
+                kafka = StackLayout.Datacenters.Select(dc => bootstrap.TryGetValue(dc, out var b) ? b : throw new ArgumentException($"{KafkaBootstrapFile.Name} names no Kafka for {dc}")).ToList();
+            }
+            catch (Exception e) when (e is ArgumentException or IOException or System.Text.Json.JsonException)
+            {
+                await Console.Error.WriteLineAsync(e.Message);
+                return 2;
+            }
         }
 
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
@@ -56,6 +88,13 @@ internal static class LoadCommand
         var perWorker = TimeSpan.FromSeconds(workers / (double)rate);
         var issued = 0;
         Console.WriteLine($"load: {users} users searching hotels through {string.Join(", ", proxies)}, {rate}/s for up to {duration} or {count} searches");
+        if (kafka.Count > 0)
+        {
+            Console.WriteLine($"load: {eventRate} clickstream events/s into {string.Join(", ", StackLayout.SourceTopics)} of {string.Join(" and ", StackLayout.Datacenters.Zip(kafka, (dc, b) => $"{dc} ({b})"))}");
+        }
+
+        using var clicks = kafka.Count > 0 ? new ClickstreamProducer(kafka, stats) : null;
+        var events = clicks?.RunAsync(users, eventRate, duration, clock, cts.Token) ?? Task.CompletedTask;
         var progress = ProgressAsync(stats, clock, duration, count, cts.Token);
         await Task.WhenAll(Enumerable.Range(0, workers).Select(async w =>
         {
@@ -82,6 +121,7 @@ internal static class LoadCommand
             }
         }));
         await cts.CancelAsync();
+        await events;
         await progress;
         Console.WriteLine();
         Console.WriteLine(stats.Line(clock.Elapsed));
@@ -93,11 +133,11 @@ internal static class LoadCommand
         var hotel = $"hotel-{random.Next(5000):D4}";
         var city = Cities[random.Next(Cities.Length)];
         var body = $$"""{"ops":[{"op":"push","list":"recent","item":"{{hotel}}","max":20},{"op":"set","field":"last_city","value":"{{city}}"},{"op":"incr","counter":"searches","by":1}]}""";
-        await TimedAsync(stats, true, () => http.PostAsync($"{proxy}/v1/users/{user}/updates", new StringContent(body, Encoding.UTF8, "application/json"), ct));
-        await TimedAsync(stats, false, () => http.GetAsync($"{proxy}/v1/users/{user}", ct));
+        await TimedAsync(stats, true, () => http.PostAsync($"{proxy}/v1/users/{user}/updates", new StringContent(body, Encoding.UTF8, "application/json"), ct), ct);
+        await TimedAsync(stats, false, () => http.GetAsync($"{proxy}/v1/users/{user}", ct), ct);
     }
 
-    private static async Task TimedAsync(LoadStats stats, bool write, Func<Task<HttpResponseMessage>> send)
+    private static async Task TimedAsync(LoadStats stats, bool write, Func<Task<HttpResponseMessage>> send, CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
         try
@@ -109,7 +149,9 @@ internal static class LoadCommand
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
         {
-            if (e is TaskCanceledException && stats.Stopping)
+            // Cut off by the load's own end (its duration or count): not a failure of the system. The
+            // token, not only the progress loop's flag: a worker can see the cancellation first.
+            if (e is TaskCanceledException && (ct.IsCancellationRequested || stats.Stopping))
             {
                 return;
             }

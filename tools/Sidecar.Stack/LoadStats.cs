@@ -16,7 +16,15 @@ internal sealed class LoadStats
 
     public long ReadErrors { get; private set; }
 
-    public long Errors => WriteErrors + ReadErrors;
+    /// <summary>Clickstream events Kafka acknowledged, and those it refused or that timed out.</summary>
+    public long Events => Interlocked.Read(ref _events);
+
+    public long EventErrors => Interlocked.Read(ref _eventErrors);
+
+    public long Errors => WriteErrors + ReadErrors + EventErrors;
+
+    private long _events;
+    private long _eventErrors;
 
     public volatile bool Stopping;
 
@@ -40,6 +48,9 @@ internal sealed class LoadStats
         }
     }
 
+    /// <summary>Called from the Kafka client's delivery reports (its own thread).</summary>
+    public void RecordEvent(bool ok) => Interlocked.Increment(ref ok ? ref _events : ref _eventErrors);
+
     public string Line(TimeSpan elapsed)
     {
         double p50, p99;
@@ -52,6 +63,6 @@ internal sealed class LoadStats
 
         var seconds = Math.Max(elapsed.TotalSeconds, 0.001);
         return string.Create(CultureInfo.InvariantCulture,
-            $"{elapsed.TotalSeconds,5:F0} s  searches {Writes,7}  reads {Reads,7}  errors {Errors,4}  {(Writes + Reads) / seconds,6:F0} req/s  p50 {p50,6:F1} ms  p99 {p99,6:F1} ms");
+            $"{elapsed.TotalSeconds,5:F0} s  searches {Writes,7}  reads {Reads,7}  events {Events,7}  errors {Errors,4}  {(Writes + Reads) / seconds,6:F0} req/s  p50 {p50,6:F1} ms  p99 {p99,6:F1} ms");
     }
 }

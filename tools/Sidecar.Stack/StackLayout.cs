@@ -1,4 +1,5 @@
 using System.Globalization;
+using Sidecar.Testing;
 
 namespace Sidecar.Stack;
 
@@ -11,6 +12,12 @@ internal sealed class StackLayout
     public const int DefaultBasePort = 7100;
 
     public static readonly string[] Datacenters = ["dc-a", "dc-b"];
+
+    /// <summary>The clickstream topics every datacenter's Kafka holds (8 partitions each) and the rules file reads.</summary>
+    public static readonly string[] SourceTopics = ["clicks.b2c", "clicks.b2b"];
+
+    /// <summary>The ingest rules every node runs (<c>Rules:File</c>): the demo's, in the repository.</summary>
+    public static string RulesFile => Path.Combine(Repo.Root, "compose", "rules", "clickstream.yaml");
 
     public StackLayout(int basePort, string dataRoot, int nodesPerDatacenter)
     {

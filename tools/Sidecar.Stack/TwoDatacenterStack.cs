@@ -55,11 +55,13 @@ internal sealed class TwoDatacenterStack : IAsyncDisposable
 
         _log.Say("starting Consul (2 WAN-joined datacenters) and Kafka (a mock cluster host per datacenter)");
         var consulTask = ConsulAgent.StartWanPairAsync(dcs[0], dcs[1], _layout.ConsulPort(0), _layout.ConsulPort(1));
-        var kafkaTasks = dcs.Select(_ => KafkaMockProcess.StartAsync("updates:8", "updates.dlq:8")).ToList();
+        // The clickstream's source topics too: the mock cannot create topics on demand (no admin CreateTopics).
+        var kafkaTasks = dcs.Select(_ => KafkaMockProcess.StartAsync(["updates:8", "updates.dlq:8", .. StackLayout.SourceTopics.Select(t => t + ":8")])).ToList();
         await CollectAsync([consulTask], c => [Part(c.A, c.A.Process), Part(c.B, c.B.Process)],
             kafkaTasks, k => [Part(k, k.Process, "kafka-" + dcs[kafkaTasks.FindIndex(t => t.IsCompletedSuccessfully && t.Result == k)])]);
         var kafka = kafkaTasks.Select(t => t.Result).ToArray();
         KafkaBootstrap = kafka.Select(k => k.BootstrapServers).ToList();
+        KafkaBootstrapFile.Write(_layout.DataRoot, dcs.Select((dc, i) => (dc, i)).ToDictionary(x => x.dc, x => KafkaBootstrap[x.i]));
         cancellationToken.ThrowIfCancellationRequested();
 
         _log.Say($"starting {dcs.Length * _layout.NodesPerDatacenter} nodes and the replicators");
@@ -70,7 +72,8 @@ internal sealed class TwoDatacenterStack : IAsyncDisposable
             {
                 var id = StackLayout.NodeId(dc, i);
                 nodeTasks.Add(NodeProcess.StartAsync(Path.Combine(_layout.DataRoot, id), kafka[dc].BootstrapServers, dcs[dc], id,
-                    "--urls", _layout.Node(dc, i), "--Api:H2cUrl", _layout.NodeH2c(dc, i), "--Consul:Address", _layout.Consul(dc)));
+                    "--urls", _layout.Node(dc, i), "--Api:H2cUrl", _layout.NodeH2c(dc, i), "--Consul:Address", _layout.Consul(dc),
+                    "--Rules:File", StackLayout.RulesFile));
             }
         }
 

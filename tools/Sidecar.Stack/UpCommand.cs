@@ -92,11 +92,12 @@ internal static class UpCommand
             lines.Add($"  {StackLayout.ReplicatorId(dc)}  {layout.Replicator(dc)}/metrics");
         }
 
-        lines.Add($"  data             {layout.DataRoot}");
+        lines.Add($"  rules            {StackLayout.RulesFile} (every node; source topics {string.Join(", ", StackLayout.SourceTopics)})");
+        lines.Add($"  data             {layout.DataRoot} (Kafka bootstrap per datacenter in {KafkaBootstrapFile.Name})");
         lines.Add("Try:");
         lines.Add($"  curl -XPOST '{layout.Proxy(0)}/v1/users/u1/updates?wait=applied' -d '{{\"ops\":[{{\"op\":\"push\",\"list\":\"recent\",\"item\":\"hotel-42\",\"max\":20}}]}}'");
         lines.Add($"  curl {layout.Proxy(1)}/v1/users/u1");
-        lines.Add("  ./run.sh load      (demo workload through both proxies)");
+        lines.Add("  ./run.sh load      (demo workload through both proxies, and clickstream events into both Kafkas)");
         lines.Add("  ./run.sh status    (sidecarctl status of this stack)");
         lines.Add("Ctrl-C stops everything.");
         lines.Add("");

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Sidecar.Common.Contracts;
 
 namespace Sidecar.Cli.Cluster;
 
@@ -34,7 +35,7 @@ public sealed record RolloutFacts(
 /// <summary>A participant's vote ("yes", "no", "none"), its NO reason and its acknowledgement.</summary>
 public sealed record VoteFacts(string Node, string Datacenter, string Vote, string? Reason, bool SessionLost, string? Ack);
 
-/// <summary>A node as Consul and the node itself see it.</summary>
+/// <summary>A node as Consul and the node itself see it; <paramref name="Rules"/> as its /admin/status reports them (null when it runs none).</summary>
 public sealed record NodeFacts(
     string Id,
     string Datacenter,
@@ -49,7 +50,8 @@ public sealed record NodeFacts(
     double? RequestsPerSecond,
     double? LatencyMsMean,
     double? LatencyMsP99,
-    string? Error);
+    string? Error,
+    RulesStatus? Rules = null);
 
 /// <summary>A replicator (one direction) and how far behind it is.</summary>
 public sealed record ReplicatorFacts(

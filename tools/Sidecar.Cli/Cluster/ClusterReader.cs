@@ -142,7 +142,7 @@ public sealed class ClusterReader
             }
 
             return new NodeFacts(id, dc, Show(url), health, NullIfEmpty(output), registered, status.Version,
-                status.CaughtUp, status.Lag, PrometheusText.Sum(text, NodeMetricNames.UpdatesApplied.Exported), rate, mean, p99, null);
+                status.CaughtUp, status.Lag, PrometheusText.Sum(text, NodeMetricNames.UpdatesApplied.Exported), rate, mean, p99, null, status.Rules);
         }
         catch (Exception e) when (e is HttpRequestException or JsonException or KeyNotFoundException or InvalidOperationException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {

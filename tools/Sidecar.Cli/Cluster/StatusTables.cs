@@ -2,7 +2,7 @@ using Spectre.Console;
 
 namespace Sidecar.Cli.Cluster;
 
-/// <summary>The tables of <c>sidecarctl status</c>: datacenters, nodes, rollouts, replication, proxies, a user's route.</summary>
+/// <summary>The tables of <c>sidecarctl status</c>: datacenters, nodes, each node's ingest rules, rollouts, replication, proxies, a user's route.</summary>
 internal static class StatusTables
 {
     public static void Write(IAnsiConsole console, ClusterFacts facts, UserRoute? route)
@@ -14,6 +14,13 @@ internal static class StatusTables
         }
 
         console.Write(Nodes(facts));
+        foreach (var node in facts.Datacenters.SelectMany(d => d.Nodes))
+        {
+            if (RulesTable.For(node) is { } rules)
+            {
+                console.Write(rules);
+            }
+        }
         foreach (var dc in facts.Datacenters.Where(d => d.Rollout is not null))
         {
             console.Write(Rollout(dc.Name, dc.Rollout!));
