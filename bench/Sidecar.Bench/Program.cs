@@ -1,7 +1,7 @@
 using Sidecar.Bench;
 using Sidecar.Common.Kafka;
 
-// Usage: Sidecar.Bench <node-get|ingest|replication|bare|bare-forwarder> [options]; see bench/README.md.
+// Usage: Sidecar.Bench <node-get|ingest|rules|replication|bare|bare-forwarder> [options]; see bench/README.md.
 NativeKafka.EnsureLoaded();
 var command = args.FirstOrDefault() ?? "";
 var options = BenchArgs.Parse(args.Skip(1));
@@ -13,6 +13,12 @@ switch (command)
     case "ingest":
         await IngestBench.RunAsync(options);
         break;
+    case "rules":
+        await RulesBench.RunAsync(options);
+        break;
+    case "rules-map":
+        MappingCost.Run(options);
+        break;
     case "replication":
         await ReplicationBench.RunAsync(options);
         break;
@@ -23,7 +29,7 @@ switch (command)
         await BareForwarder.ServeAsync(options);
         break;
     default:
-        Console.Error.WriteLine("usage: Sidecar.Bench <node-get|ingest|replication> [--name value ...]");
+        Console.Error.WriteLine("usage: Sidecar.Bench <node-get|ingest|rules|replication> [--name value ...]");
         return 2;
 }
 
