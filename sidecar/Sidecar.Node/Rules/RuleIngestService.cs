@@ -13,8 +13,9 @@ namespace Sidecar.Node.Rules;
 /// <summary>
 /// The rules loop: consumes the source topics in the datacenter's consumer group, maps each event
 /// by the rules in force, produces the envelopes to the local updates topic (keyed by user) and
-/// the bad events to the dead-letter topic, waits until Kafka has acknowledged all of a batch, and
-/// only then commits the batch's source offsets. Every node then applies the envelopes from the
+/// the bad events to the dead-letter topic, and commits a batch's source offsets only once Kafka
+/// has acknowledged all of it and of every batch before it; the next batch is consumed and mapped
+/// while those acknowledgements are awaited. Every node then applies the envelopes from the
 /// updates topic like any other write, and the replicator mirrors them.
 /// </summary>
 /// <remarks>
@@ -84,6 +85,8 @@ internal sealed class RuleIngestService : BackgroundService
         var outputs = new List<RuleOutput>(_options.MaxBatch);
         var nextReload = Stopwatch.GetTimestamp() + Ticks(_options.ReloadInterval);
         var nextLag = Stopwatch.GetTimestamp();
+        // One batch in flight: the next batch is consumed and mapped while Kafka acknowledges it.
+        (RuleSend Send, List<TopicPartitionOffset> Offsets)? inFlight = null;
         try
         {
             while (!stop.IsCancellationRequested)
@@ -112,19 +115,37 @@ internal sealed class RuleIngestService : BackgroundService
                 Fill(consumer, batch, stop);
                 if (batch.Count == 0)
                 {
+                    if (inFlight is { } idle)
+                    {
+                        inFlight = null;
+                        _sender.Finish(idle.Send, stop);
+                        Commit(consumer, idle.Offsets);
+                    }
+
                     continue;
                 }
 
                 Map(mapper, batch, outputs);
-                _sender.Send(outputs, stop);
-                Commit(consumer, batch);
+                var send = _sender.Start(outputs, stop);
+                var offsets = Offsets(batch);
                 batch.Clear();
                 outputs.Clear();
+                // The batch before is committed first, and only once all of it is acknowledged:
+                // a committed position never passes an output that Kafka does not have.
+                if (inFlight is { } previous)
+                {
+                    inFlight = null;
+                    _sender.Finish(previous.Send, stop);
+                    Commit(consumer, previous.Offsets);
+                }
+
+                inFlight = (send, offsets);
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
-            // Stopping: what was consumed and not committed is mapped again by whoever owns it next.
+            // Stopping: what was consumed and not committed (the batch in flight too) is mapped
+            // again by whoever owns it next.
         }
         finally
         {
@@ -227,12 +248,14 @@ internal sealed class RuleIngestService : BackgroundService
         outputs.Add(RuleOutput.Dead(record, rule, reason));
     }
 
-    private void Commit(IConsumer<byte[], byte[]> consumer, List<ConsumeResult<byte[], byte[]>> batch)
-    {
-        var offsets = batch
+    private static List<TopicPartitionOffset> Offsets(List<ConsumeResult<byte[], byte[]>> batch) =>
+        batch
             .GroupBy(r => r.TopicPartition)
             .Select(g => new TopicPartitionOffset(g.Key, new Offset(g.Max(r => r.Offset.Value) + 1)))
             .ToList();
+
+    private void Commit(IConsumer<byte[], byte[]> consumer, List<TopicPartitionOffset> offsets)
+    {
         try
         {
             consumer.Commit(offsets);

@@ -14,51 +14,49 @@ internal sealed class RuleSender(UpdateProducer producer, ILogger<RuleSender> lo
 {
     private static readonly TimeSpan FirstDelay = TimeSpan.FromMilliseconds(100);
 
-    /// <summary>Throws <see cref="OperationCanceledException"/> when <paramref name="stop"/> ends the retries.</summary>
-    public void Send(List<RuleOutput> outputs, CancellationToken stop)
+    /// <summary>Sends and waits for every acknowledgement; throws <see cref="OperationCanceledException"/> when <paramref name="stop"/> ends the retries.</summary>
+    public void Send(List<RuleOutput> outputs, CancellationToken stop) => Finish(Start(outputs, stop), stop);
+
+    /// <summary>
+    /// Hands every output to the producer and returns without waiting, so that the caller can map
+    /// the next batch while Kafka acknowledges this one. <paramref name="outputs"/> may be reused
+    /// once this returns. <see cref="Finish"/> must be called before the batch's offsets are committed.
+    /// </summary>
+    public RuleSend Start(List<RuleOutput> outputs, CancellationToken stop)
     {
-        var pending = outputs;
-        var delay = FirstDelay;
-        while (pending.Count > 0)
+        var send = new RuleSend();
+        foreach (var output in outputs)
         {
-            var failed = new List<RuleOutput>();
-            string? reason = null;
-            // Not disposed: on a stop, acknowledgements may still arrive after this method has thrown.
-            var done = new CountdownEvent(1);
-            foreach (var output in pending)
-            {
-                done.AddCount();
-                void OnDelivery(DeliveryReport<byte[], byte[]> report)
-                {
-                    if (report.Error.IsError)
-                    {
-                        lock (failed)
-                        {
-                            failed.Add(output);
-                            reason = report.Error.Reason;
-                        }
-                    }
+            send.Expect();
+            ProduceWhenRoom(output, report => send.Delivered(output, report), stop);
+        }
 
-                    done.Signal();
-                }
+        send.HandedOver();
+        return send;
+    }
 
-                ProduceWhenRoom(output, OnDelivery, stop);
-            }
-
-            done.Signal();
-            while (!done.Wait(TimeSpan.FromSeconds(1), stop))
+    /// <summary>Returns when every output of <paramref name="send"/> is acknowledged, sending the failed ones again (100 ms doubling to 10 s) until they land.</summary>
+    public void Finish(RuleSend send, CancellationToken stop)
+    {
+        var delay = FirstDelay;
+        while (true)
+        {
+            while (!send.Wait(TimeSpan.FromSeconds(1), stop))
             {
                 // Waiting for acknowledgements; the producer's own retries run meanwhile.
             }
 
-            pending = failed;
-            if (pending.Count > 0)
+            var (failed, reason) = send.Failed();
+            if (failed.Count == 0)
             {
-                logger.LogError("{Count} outputs of ingest rules were not acknowledged ({Reason}); sending them again in {Delay}", pending.Count, reason, delay);
-                stop.WaitHandle.WaitOne(delay);
-                stop.ThrowIfCancellationRequested();
-                delay = DeadLetterSender.NextDelay(delay);
+                return;
             }
+
+            logger.LogError("{Count} outputs of ingest rules were not acknowledged ({Reason}); sending them again in {Delay}", failed.Count, reason, delay);
+            stop.WaitHandle.WaitOne(delay);
+            stop.ThrowIfCancellationRequested();
+            delay = DeadLetterSender.NextDelay(delay);
+            send = Start(failed, stop);
         }
     }
 
