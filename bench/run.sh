@@ -3,6 +3,7 @@
 # docs/benchmarks.md.
 #   bench/run.sh node-get      GET of a ~1 KB document with wrk: bare Kestrel, node idle, node under 10k updates/s
 #   bench/run.sh ingest        updates applied per second by one node from a 1M-record backlog
+#   bench/run.sh rules         ingest rules: 1M JSON events mapped+applied vs the plain ingest of the same ops; dc-a event -> dc-b read at 5k/s
 #   bench/run.sh replication   replicator vs a plain consume+produce loop; dc-a write -> dc-b read latency at 5k updates/s
 #   bench/run.sh expressions   expression libraries for the ingest rules: ns and bytes per evaluation, safety probes (no Kafka)
 #   bench/run.sh all
@@ -24,7 +25,7 @@ bench=bench/Sidecar.Bench/bin/Release/net10.0/linux-x64/Sidecar.Bench.dll
 name="${1:-all}"
 [ $# -gt 0 ] && shift
 if [ "$name" = all ]; then
-  for b in node-get ingest replication; do dotnet "$bench" "$b" "$@"; done
+  for b in node-get ingest rules replication; do dotnet "$bench" "$b" "$@"; done
 else
   dotnet "$bench" "$name" "$@"
 fi

@@ -18,7 +18,7 @@ internal sealed class Feeder : IAsyncDisposable
     private long _produced;
     private long _failed;
 
-    private Feeder(string bootstrap, string topic, int perSecond, Func<long, UpdateEnvelope> make)
+    private Feeder(string bootstrap, string topic, int perSecond, Func<long, Message<byte[], byte[]>> make)
     {
         _loop = Task.Factory.StartNew(() => Run(bootstrap, topic, perSecond, make), TaskCreationOptions.LongRunning);
     }
@@ -28,6 +28,10 @@ internal sealed class Feeder : IAsyncDisposable
     public long Failed => Interlocked.Read(ref _failed);
 
     public static Feeder Start(string bootstrap, string topic, int perSecond, Func<long, UpdateEnvelope> make) =>
+        new(bootstrap, topic, perSecond, n => Message(make(n)));
+
+    /// <summary>Any records, e.g. a team's JSON events for ingest rules; <paramref name="make"/> runs just before each is produced.</summary>
+    public static Feeder StartRecords(string bootstrap, string topic, int perSecond, Func<long, Message<byte[], byte[]>> make) =>
         new(bootstrap, topic, perSecond, make);
 
     public static IProducer<byte[], byte[]> Producer(string bootstrap) =>
@@ -36,7 +40,7 @@ internal sealed class Feeder : IAsyncDisposable
     public static Message<byte[], byte[]> Message(UpdateEnvelope envelope) =>
         new() { Key = Encoding.UTF8.GetBytes(envelope.UserId), Value = envelope.ToByteArray() };
 
-    private void Run(string bootstrap, string topic, int perSecond, Func<long, UpdateEnvelope> make)
+    private void Run(string bootstrap, string topic, int perSecond, Func<long, Message<byte[], byte[]>> make)
     {
         using var producer = Producer(bootstrap);
         var started = Stopwatch.GetTimestamp();
@@ -46,7 +50,7 @@ internal sealed class Feeder : IAsyncDisposable
             var due = (long)(Stopwatch.GetElapsedTime(started).TotalSeconds * perSecond);
             for (; sent < due; sent++)
             {
-                producer.Produce(topic, Message(make(sent)), r =>
+                producer.Produce(topic, make(sent), r =>
                 {
                     if (r.Error.IsError)
                     {

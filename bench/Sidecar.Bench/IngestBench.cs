@@ -28,7 +28,7 @@ internal static class IngestBench
         }
 
         produce.Stop();
-        EnsureNothingDropped(kafka.BootstrapServers, partitions);
+        EnsureNothingDropped(kafka.BootstrapServers, "updates", partitions);
         Report.Note($"backlog of {records} records produced in {produce.Elapsed.TotalSeconds:0.0} s");
 
         await using var node = await NodeProcess.StartAsync(dir.Sub("node"), kafka.BootstrapServers, "dc-a", "bench");
@@ -64,15 +64,15 @@ internal static class IngestBench
     }
 
     /// <summary>The mock cluster keeps about 5 MiB per partition and drops the oldest: refuse to measure a truncated backlog.</summary>
-    private static void EnsureNothingDropped(string bootstrap, int partitions)
+    public static void EnsureNothingDropped(string bootstrap, string topic, int partitions)
     {
         using var consumer = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig { BootstrapServers = bootstrap, GroupId = "bench-probe" }).Build();
         for (var p = 0; p < partitions; p++)
         {
-            var low = consumer.QueryWatermarkOffsets(new TopicPartition("updates", p), TimeSpan.FromSeconds(10)).Low;
+            var low = consumer.QueryWatermarkOffsets(new TopicPartition(topic, p), TimeSpan.FromSeconds(10)).Low;
             if (low.Value > 0)
             {
-                throw new InvalidOperationException($"the mock cluster dropped the first {low.Value} records of partition {p}; use more partitions");
+                throw new InvalidOperationException($"the mock cluster dropped the first {low.Value} records of {topic} partition {p}; use more partitions");
             }
         }
     }
