@@ -16,7 +16,7 @@ public sealed class EventIdTests
     [Fact]
     public void The_id_is_e1_and_the_design_hash_of_user_topic_partition_and_offset()
     {
-        var id = EventIds.Derive("u-é", "clicks.b2c", 3, 0x1_0000_0001);
+        var id = EventIds.Derive("dc-a", "u-é", "clicks.b2c", 3, 0x1_0000_0001);
 
         Assert.Equal("e1-" + Base64Url(DesignHash("u-é", "clicks.b2c", 3, 0x1_0000_0001)), id);
         Assert.Matches("^e1-[A-Za-z0-9_-]{20}$", id);
@@ -27,14 +27,14 @@ public sealed class EventIdTests
     {
         var ids = new[]
         {
-            EventIds.Derive("u", "t", 0, 1),
-            EventIds.Derive("u", "t", 0, 2),
-            EventIds.Derive("u", "t", 1, 1),
-            EventIds.Derive("u", "t2", 0, 1),
-            EventIds.Derive("v", "t", 0, 1),
+            EventIds.Derive("dc-a", "u", "t", 0, 1),
+            EventIds.Derive("dc-a", "u", "t", 0, 2),
+            EventIds.Derive("dc-a", "u", "t", 1, 1),
+            EventIds.Derive("dc-a", "u", "t2", 0, 1),
+            EventIds.Derive("dc-a", "v", "t", 0, 1),
             // Length prefixes: the same bytes cut elsewhere between user and topic are another event.
-            EventIds.Derive("ut", "", 0, 1),
-            EventIds.Derive("", "ut", 0, 1),
+            EventIds.Derive("dc-a", "ut", "", 0, 1),
+            EventIds.Derive("dc-a", "", "ut", 0, 1),
         };
 
         Assert.Equal(ids.Length, ids.Distinct().Count());
@@ -48,7 +48,7 @@ public sealed class EventIdTests
         var envelope = Assert.Single(mapper.Envelopes(Given.Event(
             $$$"""{"type":"hotel_search","user":{"id":"u1"},"ts":{{{Given.RecordMs}}},"hotel":{"id":"h7","city":"Oslo"}}""", "clicks.b2c", partition: 5, offset: 99)));
 
-        Assert.Equal(EventIds.Derive("u1", "clicks.b2c", 5, 99), envelope.Id);
+        Assert.Equal(EventIds.Derive("dc-a", "u1", "clicks.b2c", 5, 99), envelope.Id);
         Assert.StartsWith("e1-", envelope.Id);
         Assert.Equal(Enumerable.Range(0, 3).Select(i => $"{envelope.Id}:{i}"), envelope.Ops.Select(o => o.Id));
     }
@@ -95,14 +95,14 @@ public sealed class EventIdTests
             var again = one.Map(source, Given.Now);
             return Bytes(a).SequenceEqual(Bytes(b)) && Bytes(a).SequenceEqual(Bytes(again))
                 && a.DeadLetter == b.DeadLetter && a.Skipped == b.Skipped
-                && a.Envelopes.All(e => e.Id == EventIds.Derive(e.UserId, source.Topic, source.Partition, source.Offset));
+                && a.Envelopes.All(e => e.Id == EventIds.Derive("dc-a", e.UserId, source.Topic, source.Partition, source.Offset));
         });
 
     [Property(MaxTest = 300)]
     public Property Distinct_positions_give_distinct_ids() =>
         Prop.ForAll(Gen.Choose(0, 1_000_000).Two().ToArbitrary(), Gen.Choose(0, 3).Two().ToArbitrary(), (offsets, partitions) =>
             (offsets.Item1 == offsets.Item2 && partitions.Item1 == partitions.Item2)
-            == (EventIds.Derive("u", "t", partitions.Item1, offsets.Item1) == EventIds.Derive("u", "t", partitions.Item2, offsets.Item2)));
+            == (EventIds.Derive("dc-a", "u", "t", partitions.Item1, offsets.Item1) == EventIds.Derive("dc-a", "u", "t", partitions.Item2, offsets.Item2)));
 
     /// <summary>Events of the worked example: searches, bookings and others, with users and values of any text.</summary>
     private static Gen<SourceEvent> Events() =>

@@ -68,8 +68,8 @@ public sealed class EventMapperTests
         Assert.Equal(["incr bought 1", "set last \"i9\""], envelopes[0].Ops.Select(Show));
         Assert.Equal(["incr sold 1"], envelopes[1].Ops.Select(Show));
         Assert.NotEqual(envelopes[0].Id, envelopes[1].Id);
-        Assert.Equal(EventIds.Derive("b1", "t", 0, 7), envelopes[0].Id);
-        Assert.Equal(EventIds.Derive("s1", "t", 0, 7), envelopes[1].Id);
+        Assert.Equal(EventIds.Derive("dc-a", "b1", "t", 0, 7), envelopes[0].Id);
+        Assert.Equal(EventIds.Derive("dc-a", "s1", "t", 0, 7), envelopes[1].Id);
         Assert.Equal([$"{envelopes[1].Id}:0"], envelopes[1].Ops.Select(o => o.Id));
     }
 
