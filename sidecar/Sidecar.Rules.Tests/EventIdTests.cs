@@ -14,11 +14,11 @@ namespace Sidecar.Rules.Tests;
 public sealed class EventIdTests
 {
     [Fact]
-    public void The_id_is_e1_and_the_design_hash_of_user_topic_partition_and_offset()
+    public void The_id_is_e1_and_the_design_hash_of_datacenter_user_topic_partition_and_offset()
     {
         var id = EventIds.Derive("dc-a", "u-é", "clicks.b2c", 3, 0x1_0000_0001);
 
-        Assert.Equal("e1-" + Base64Url(DesignHash("u-é", "clicks.b2c", 3, 0x1_0000_0001)), id);
+        Assert.Equal("e1-" + Base64Url(DesignHash("dc-a", "u-é", "clicks.b2c", 3, 0x1_0000_0001)), id);
         Assert.Matches("^e1-[A-Za-z0-9_-]{20}$", id);
     }
 
@@ -32,6 +32,7 @@ public sealed class EventIdTests
             EventIds.Derive("dc-a", "u", "t", 1, 1),
             EventIds.Derive("dc-a", "u", "t2", 0, 1),
             EventIds.Derive("dc-a", "v", "t", 0, 1),
+            EventIds.Derive("dc-b", "u", "t", 0, 1),
             // Length prefixes: the same bytes cut elsewhere between user and topic are another event.
             EventIds.Derive("dc-a", "ut", "", 0, 1),
             EventIds.Derive("dc-a", "", "ut", 0, 1),
@@ -146,13 +147,17 @@ public sealed class EventIdTests
     private static List<string> Bytes(MappedEvent mapped) => mapped.Envelopes.Select(e => Convert.ToHexString(e.ToByteArray())).ToList();
 
     // The design's definition, written out here on its own: SHA-256 over the length-prefixed parts, the first 15 bytes.
-    private static byte[] DesignHash(string user, string topic, int partition, long offset)
+    private static byte[] DesignHash(string datacenter, string user, string topic, int partition, long offset)
     {
+        var d = Encoding.UTF8.GetBytes(datacenter);
         var u = Encoding.UTF8.GetBytes(user);
         var t = Encoding.UTF8.GetBytes(topic);
         using var input = new MemoryStream();
         Span<byte> four = stackalloc byte[4];
         Span<byte> eight = stackalloc byte[8];
+        BinaryPrimitives.WriteInt32BigEndian(four, d.Length);
+        input.Write(four);
+        input.Write(d);
         BinaryPrimitives.WriteInt32BigEndian(four, u.Length);
         input.Write(four);
         input.Write(u);
