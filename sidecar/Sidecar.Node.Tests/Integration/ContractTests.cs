@@ -73,8 +73,11 @@ public sealed class RulesNodeFixture : IAsyncLifetime
             await kafka.ProduceRawAsync("clicks", null, """{"user":"c-3","kind":"view"}"""u8.ToArray());
         }
 
-        await Node.WaitAsync("one event mapped and one skipped", async () =>
-            (await Node.Http.GetFromJsonAsync("/admin/status", AdminJson.Default.NodeStatus))?.Rules is { Skipped: 1 } rules && rules.Rules[0].Matched == 1,
+        // The source lag is measured once a second: its gauge has a series only once it was
+        // measured with the source partition assigned.
+        await Node.WaitAsync("one event mapped, one skipped and the source lag measured", async () =>
+            (await Node.Http.GetFromJsonAsync("/admin/status", AdminJson.Default.NodeStatus))?.Rules is { Skipped: 1 } rules && rules.Rules[0].Matched == 1
+            && rules.SourceLag.ContainsKey("clicks:0"),
             TimeSpan.FromSeconds(30));
     }
 

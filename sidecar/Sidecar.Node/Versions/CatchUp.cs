@@ -62,8 +62,12 @@ internal sealed class CatchUp
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 batch.Clear();
+                // Consume only while the batch has room: a record consumed and not batched would be
+                // skipped for good (the consumer's position has passed it), and the version would
+                // lack it. That happened: a catch-up of more than one full batch lost one record
+                // per full batch.
                 var record = consumer.Consume(PollTimeout);
-                while (record is not null && batch.Count < _consumers.MaxBatch)
+                while (record is not null)
                 {
                     if (remaining.TryGetValue(record.TopicPartition, out var end) && record.Offset.Value < end)
                     {
@@ -80,7 +84,7 @@ internal sealed class CatchUp
                         }
                     }
 
-                    record = consumer.Consume(TimeSpan.Zero);
+                    record = batch.Count < _consumers.MaxBatch ? consumer.Consume(TimeSpan.Zero) : null;
                 }
 
                 if (batch.Count > 0)

@@ -6,57 +6,52 @@ internal static class RuleFiles
     public static readonly string[] SourceTopics = ["clicks.b2c:4", "clicks.b2b:4"];
 
     /// <summary>Searches and bookings from both source topics, as <see cref="ClickModel"/> expects them.</summary>
-    public static readonly string Clicks = $$"""
-        version: 1
-        rules:
-          - name: hotel-search
-            topics: [clicks.b2c, clicks.b2b]
-            when: "[/type] == 'hotel_search'"
-            user: /user/id
-            time: /ts
-            ops:
-              - push: { list: recent, item: /hotel/id, max: {{ClickModel.RecentMax}} }
-              - set:  { field: lastCity, value: /hotel/city }
-              - incr: { counter: searches }
-          - name: booking
-            topics: [clicks.b2c, clicks.b2b]
-            when: "[/type] == 'booking'"
-            user: /user/id
-            time: /ts
-            ops:
-              - set:  { field: lastBooking, value: { expr: "[/hotel/id] + '@' + [/hotel/city]" } }
-              - incr: { counter: bookings, by: { expr: "[/rooms]" } }
-        """;
+    public static readonly string Clicks = Header + HotelSearch + Booking(extraOp: "");
 
     /// <summary><see cref="Clicks"/> changed: the booking rule also keeps the booked city, and a new
     /// rule counts bookings of three rooms or more. The search rule is as it was.</summary>
-    public static readonly string ClicksChanged = $$"""
-        version: 1
-        rules:
-          - name: hotel-search
-            topics: [clicks.b2c, clicks.b2b]
-            when: "[/type] == 'hotel_search'"
-            user: /user/id
-            time: /ts
-            ops:
-              - push: { list: recent, item: /hotel/id, max: {{ClickModel.RecentMax}} }
-              - set:  { field: lastCity, value: /hotel/city }
-              - incr: { counter: searches }
-          - name: booking
-            topics: [clicks.b2c, clicks.b2b]
-            when: "[/type] == 'booking'"
-            user: /user/id
-            time: /ts
-            ops:
-              - set:  { field: lastBooking, value: { expr: "[/hotel/id] + '@' + [/hotel/city]" } }
-              - set:  { field: bookedCity, value: /hotel/city }
-              - incr: { counter: bookings, by: { expr: "[/rooms]" } }
+    public static readonly string ClicksChanged = Header + HotelSearch + Booking(extraOp: "      - set:  { field: bookedCity, value: /hotel/city }\n") + """
           - name: big-booking
             topics: [clicks.b2c]
             when: "[/type] == 'booking' && [/rooms] >= 3"
             user: /user/id
             ops:
               - incr: { counter: bigBookings }
+
+        """;
+
+    private const string Header = """
+        version: 1
+        rules:
+
+        """;
+
+    // A property, not a field: the public fields above are initialised first, in file order.
+    private static string HotelSearch => $$"""
+          - name: hotel-search
+            topics: [clicks.b2c, clicks.b2b]
+            when: "[/type] == 'hotel_search'"
+            user: /user/id
+            time: /ts
+            ops:
+              - push: { list: recent, item: /hotel/id, max: {{ClickModel.RecentMax}} }
+              - set:  { field: lastCity, value: /hotel/city }
+              - incr: { counter: searches }
+
+        """;
+
+    private static string Booking(string extraOp) => """
+          - name: booking
+            topics: [clicks.b2c, clicks.b2b]
+            when: "[/type] == 'booking'"
+            user: /user/id
+            time: /ts
+            ops:
+              - set:  { field: lastBooking, value: { expr: "[/hotel/id] + '@' + [/hotel/city]" } }
+
+        """ + extraOp + """
+              - incr: { counter: bookings, by: { expr: "[/rooms]" } }
+
         """;
 
     /// <summary>A file that must be refused whole: every problem in it is named.</summary>
