@@ -55,7 +55,15 @@ internal static class RolloutScenario
         await ReportVoteRetriesAsync(scenario, deployment.A);
         if (first != "commit")
         {
-            await Rollouts.StartAsync(deployment, deployment.A, version, wait: true);
+            try
+            {
+                await Rollouts.StartAsync(deployment, deployment.A, version, wait: true);
+            }
+            catch (InvalidOperationException e)
+            {
+                // The retry did not commit: what dc-a's nodes did is the evidence of why.
+                throw new InvalidOperationException($"{e.Message}\n{await NodeLogsAsync(deployment.A)}", e);
+            }
         }
     }
 
@@ -92,9 +100,15 @@ internal static class RolloutScenario
         catch (TimeoutException e)
         {
             var tree = await Rollouts.TreeAsync(deployment.A);
-            var logs = await Task.WhenAll(deployment.A.Nodes.Concat(deployment.A.Consul).Select(async s => $"---- {s.Alias}\n{await s.LogsAsync(150)}"));
-            throw new TimeoutException($"{e.Message}\nrollout keys in dc-a:\n{string.Join('\n', tree.Select(kv => $"  {kv.Key} = {kv.Value}"))}\n{string.Join('\n', logs)}", e);
+            throw new TimeoutException($"{e.Message}\nrollout keys in dc-a:\n{string.Join('\n', tree.Select(kv => $"  {kv.Key} = {kv.Value}"))}\n{await NodeLogsAsync(deployment.A)}", e);
         }
+    }
+
+    /// <summary>The last lines of the datacenter's node and Consul server logs.</summary>
+    private static async Task<string> NodeLogsAsync(Datacenter dc)
+    {
+        var logs = await Task.WhenAll(dc.Nodes.Concat(dc.Consul).Select(async s => $"---- {s.Alias}\n{await s.LogsAsync(150)}"));
+        return string.Join('\n', logs);
     }
 
     /// <summary>Which nodes had to write their vote again in the newest round (their logs say so):

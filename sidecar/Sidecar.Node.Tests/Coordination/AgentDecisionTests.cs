@@ -103,6 +103,26 @@ public sealed class AgentDecisionTests
     }
 
     [Fact]
+    public void A_round_that_follows_an_abort_this_node_never_read_reuses_or_drops_what_that_round_staged()
+    {
+        // Round 16 aborted while this node's Consul reads failed; its next read shows round 17
+        // open. Staged, not working, a ballot of round 16: no decision of 16 will ever be read.
+        var next = Status(Open(Proposal() with { Round = Round + 1 }));
+        var leftover = Prepared(DateTimeOffset.MinValue);
+        Assert.Equal(AgentAction.VoteStaged, Next(next, leftover));
+
+        // Another version proposed: drop the leftover, then prepare the proposed one.
+        var other = Status(Open(Proposal() with { Round = Round + 1, Version = "v43" }));
+        Assert.Equal(AgentAction.Discard, Next(other, leftover));
+        Assert.Equal(AgentAction.Prepare, Next(other, leftover with { Staged = null, StagedDual = false }));
+
+        // Still preparing for round 16: that work is cancelled, and nothing else happens meanwhile.
+        var working = leftover with { Working = true };
+        Assert.True(AgentDecision.ShouldCancelWork(next, Me, working));
+        Assert.Equal(AgentAction.Nothing, Next(next, working));
+    }
+
+    [Fact]
     public void An_abort_cancels_the_preparation_for_the_round()
     {
         var local = Idle with { Working = true, WorkRound = Round };

@@ -171,10 +171,22 @@ internal sealed class SnapshotAgent : BackgroundService
 
                 await WriteVoteAsync(round!.Proposal.Round, cancellationToken);
                 break;
+            case AgentAction.VoteStaged:
+                _logger.LogWarning("Round {Round}: version {Version} is staged already by an earlier round this node did not see decided; voting for it as it is",
+                    round!.Proposal.Round, round.Proposal.Version);
+                await CastAsync(new Ballot(round.Proposal.Round, new Vote(Me, true, null, _time.GetUtcNow(), 0)), cancellationToken);
+                break;
             case AgentAction.Discard when _swap.Staged is { } leftover:
                 // Staged for a round that aborted (or vanished): not needed any more.
                 _swap.Discard(leftover);
                 _store.Prune(_options.RetainVersions);
+                if (round is { Decision: null })
+                {
+                    // Left by an earlier round; this one is open: prepare it now, not at the next read.
+                    await HandleAsync(status, cancellationToken);
+                    return;
+                }
+
                 break;
         }
 

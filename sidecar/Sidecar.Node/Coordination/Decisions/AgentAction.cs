@@ -23,6 +23,13 @@ internal enum AgentAction
     /// readiness check flapped): write it again with the current session.</summary>
     Revote,
 
-    /// <summary>Something is staged that no undecided round needs (an abort): drop it.</summary>
+    /// <summary>An undecided round proposes the version that is staged here in dual apply already,
+    /// with no ballot for this round: left by an earlier round of the same version that this node
+    /// never saw decided (its reads jumped from that round, still open, to this one). Vote YES for
+    /// it as it is.</summary>
+    VoteStaged,
+
+    /// <summary>Something is staged that no undecided round needs (an abort, or an earlier round
+    /// this node never saw decided): drop it.</summary>
     Discard,
 }

@@ -52,8 +52,19 @@ internal static class AgentDecision
                 return now < local.RetryAt ? AgentAction.Nothing : mine is null ? AgentAction.Vote : AgentAction.Revote;
             }
 
-            // Nothing prepared for this round (or a restart lost it): prepare, then vote.
-            return !local.Working && local.Staged is null ? AgentAction.Prepare : AgentAction.Nothing;
+            if (local.Working)
+            {
+                return AgentAction.Nothing;
+            }
+
+            // Nothing prepared for this round (or a restart lost it): prepare, then vote. Something
+            // staged without a ballot for this round was left by an earlier round whose decision
+            // this node never read (Consul was away, or the next round came first): waiting for
+            // that decision would wait forever, so reuse it when it is the proposed version, else
+            // drop it (and prepare at the next step).
+            return local.Staged is null ? AgentAction.Prepare
+                : local.Staged == round.Proposal.Version && local.StagedDual ? AgentAction.VoteStaged
+                : AgentAction.Discard;
         }
 
         return !local.Working && local.Staged is not null && (round is null || round.Decision is not null)
