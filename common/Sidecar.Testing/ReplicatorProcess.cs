@@ -39,6 +39,9 @@ public sealed class ReplicatorProcess : ServiceProcess
     }
 
     /// <summary>The mirrored partitions (<c>GET /admin/status</c>).</summary>
-    public async Task<List<ReplicatorPartitionStatus>> PartitionsAsync() =>
-        (await Http.GetFromJsonAsync("/admin/status", AdminJson.Default.ListReplicatorPartitionStatus))!;
+    public async Task<IReadOnlyList<ReplicatorPartitionStatus>> PartitionsAsync() => (await StatusAsync()).Partitions;
+
+    /// <summary>The whole <c>GET /admin/status</c>: direction, topics, partitions.</summary>
+    public async Task<ReplicatorStatus> StatusAsync() =>
+        (await Http.GetFromJsonAsync("/admin/status", AdminJson.Default.ReplicatorStatus))!;
 }

@@ -20,6 +20,11 @@ public sealed class ProgressTests
         var envelopes = new Envelopes("dc-a");
         kafkaA.ProduceMany("updates", Enumerable.Range(0, Backlog).Select(i => envelopes.Create($"user-{i % 300}", Envelopes.Incr("n"))));
         var replicator = await dcs.ReplicateAsync("ab", "dc-a", "dc-b");
+        // Its direction is in its status from the start, assigned partitions or not (the dashboard
+        // labels its charts with it).
+        var status = await replicator.StatusAsync();
+        Assert.Equal(("dc-a", "dc-b"), (status.Source, status.Target));
+        Assert.Equal(["updates"], status.Topics);
 
         // Heartbeats keep adding a record per partition every second, so both sides move; each
         // check compares one moment's values and is retried until they agree.

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Sidecar.Common.Contracts;
 using Sidecar.Common.Health;
 using Sidecar.Common.Hosting;
 using Microsoft.Extensions.Options;
@@ -45,8 +46,9 @@ NativeKafka.EnsureLoaded();
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = HealthJson.WriteAsync });
 app.MapPrometheusScrapingEndpoint("/metrics");
-app.MapGet("/admin/status", (MirrorState state) => Results.Json(
-    state.Partitions.Values.Select(p => new Sidecar.Common.Contracts.ReplicatorPartitionStatus(p.Source.ToString(), p.Remote.ToString(), p.LastAcked, p.Gap, p.SinceLastAck.TotalSeconds)).ToList(),
-    Sidecar.Common.Contracts.AdminJson.Default.ListReplicatorPartitionStatus));
+app.MapGet("/admin/status", (MirrorState state, IOptions<ReplicatorOptions> options) => Results.Json(
+    new ReplicatorStatus(options.Value.Source, options.Value.Target, options.Value.Topics,
+        state.Partitions.Values.Select(p => new ReplicatorPartitionStatus(p.Source.ToString(), p.Remote.ToString(), p.LastAcked, p.Gap, p.SinceLastAck.TotalSeconds)).ToList()),
+    AdminJson.Default.ReplicatorStatus));
 await app.RunAsync();
 return 0;

@@ -35,10 +35,10 @@ public sealed class AdminJsonTests
     [Fact]
     public void Replicator_status()
     {
-        var partitions = new List<ReplicatorPartitionStatus> { new("updates [[0]]", "dc-a.updates [[0]]", 41, null, 0.5) };
+        var status = new ReplicatorStatus("dc-a", "dc-b", ["updates"], [new("updates [[0]]", "dc-a.updates [[0]]", 41, null, 0.5)]);
         Assert.Equal(
-            """[{"source":"updates [[0]]","remote":"dc-a.updates [[0]]","lastAcked":41,"gap":null,"checkpointAgeSeconds":0.5}]""",
-            JsonSerializer.Serialize(partitions, AdminJson.Default.ListReplicatorPartitionStatus));
+            """{"source":"dc-a","target":"dc-b","topics":["updates"],"partitions":[{"source":"updates [[0]]","remote":"dc-a.updates [[0]]","lastAcked":41,"gap":null,"checkpointAgeSeconds":0.5}]}""",
+            JsonSerializer.Serialize(status, AdminJson.Default.ReplicatorStatus));
     }
 
     [Fact]

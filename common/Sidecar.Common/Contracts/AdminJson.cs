@@ -12,5 +12,5 @@ namespace Sidecar.Common.Contracts;
 [JsonSerializable(typeof(NodeStatus))]
 [JsonSerializable(typeof(NodeDigest))]
 [JsonSerializable(typeof(RouteExplanation))]
-[JsonSerializable(typeof(List<ReplicatorPartitionStatus>))]
+[JsonSerializable(typeof(ReplicatorStatus))]
 public sealed partial class AdminJson : JsonSerializerContext;

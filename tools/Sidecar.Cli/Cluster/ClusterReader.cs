@@ -53,7 +53,7 @@ public sealed class ClusterReader
         }
 
         var datacenters = Task.WhenAll(names.Order(StringComparer.Ordinal).Select(dc => DatacenterAsync(dc, cancellationToken)));
-        var replicators = Task.WhenAll(_targets.Replicators.Select(r => ReplicatorAsync(r, names, cancellationToken)));
+        var replicators = Task.WhenAll(_targets.Replicators.Select(r => ReplicatorAsync(r, cancellationToken)));
         var proxies = Task.WhenAll(_targets.Proxies.Select(p => ProxyAsync(p, cancellationToken)));
         return new ClusterFacts(_time.GetUtcNow(), Show(_consul.Options.Address), await datacenters, await replicators, await proxies, problems);
     }
@@ -151,18 +151,15 @@ public sealed class ClusterReader
         }
     }
 
-    private async Task<ReplicatorFacts> ReplicatorAsync(Uri url, IReadOnlyList<string> datacenters, CancellationToken cancellationToken)
+    private async Task<ReplicatorFacts> ReplicatorAsync(Uri url, CancellationToken cancellationToken)
     {
         try
         {
-            var partitions = await _http.GetFromJsonAsync(new Uri(url, "/admin/status"), AdminJson.Default.ListReplicatorPartitionStatus, cancellationToken)
+            var status = await _http.GetFromJsonAsync(new Uri(url, "/admin/status"), AdminJson.Default.ReplicatorStatus, cancellationToken)
                 ?? throw new JsonException("/admin/status answered null");
             var (text, before, seconds) = await ScrapeAsync(url, cancellationToken);
-            // A mirrored topic is named after its origin: "dc-a.updates [[3]]" comes from dc-a.
-            var remote = partitions.Select(p => p.Remote).FirstOrDefault(r => r is not null);
-            var source = remote is null ? "?" : remote[..Math.Max(0, remote.IndexOf('.', StringComparison.Ordinal))];
-            var others = datacenters.Where(d => d != source).ToList();
-            var target = others.Count == 1 ? others[0] : "?";
+            // Its direction is in its own status (from its configuration), also before any partition is assigned.
+            var (source, target) = (status.Source, status.Target);
             double? rate = null, p99 = null;
             if (before is not null)
             {
