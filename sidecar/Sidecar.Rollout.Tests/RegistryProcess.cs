@@ -11,10 +11,10 @@ internal sealed class RegistryProcess : ServiceProcess
     /// <summary>The directory it serves.</summary>
     public string Dir { get; }
 
-    public static async Task<RegistryProcess> StartAsync(string dir)
+    public static async Task<RegistryProcess> StartAsync(string dir, params string[] extra)
     {
         var url = $"http://127.0.0.1:{ChildProcess.FreePort()}";
-        var process = ChildProcess.StartDotnet("registry", Repo.Program("tools/Sidecar.Cli", "sidecarctl"), ["registry", "serve", "--dir", dir, "--urls", url]);
+        var process = ChildProcess.StartDotnet("registry", Repo.Program("tools/Sidecar.Cli", "sidecarctl"), ["registry", "serve", "--dir", dir, "--urls", url, .. extra]);
         var registry = new RegistryProcess(process, url + "/", dir);
         await registry.WaitLiveAsync();
         return registry;

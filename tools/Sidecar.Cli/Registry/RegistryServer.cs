@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using Sidecar.Store;
 using Sidecar.Store.Snapshots;
@@ -23,9 +24,13 @@ internal sealed class RegistryServer
     private readonly string _root;
     private readonly string _uploads;
     private readonly SemaphoreSlim _publish = new(1, 1);
+    private readonly long _maxFileBytes;
 
-    public RegistryServer(string root)
+    /// <param name="maxFileBytes">The largest file a PUT may carry. Kestrel's default request body
+    /// limit (30 MB) is far below a snapshot's SST files (256 MiB each by default).</param>
+    public RegistryServer(string root, long maxFileBytes)
     {
+        _maxFileBytes = maxFileBytes;
         _root = Path.GetFullPath(root);
         _uploads = Path.Combine(_root, ".uploads");
         Directory.CreateDirectory(_uploads);
@@ -43,6 +48,10 @@ internal sealed class RegistryServer
         app.MapPut("/{version}/{file}", PutAsync);
         return app;
     }
+
+    private IResult TooLarge(string file) =>
+        Results.Problem($"{file} is larger than this registry takes ({_maxFileBytes:N0} bytes: registry serve --max-file-bytes)",
+            statusCode: StatusCodes.Status413PayloadTooLarge, title: "File too large");
 
     private IResult Get(string version, string file)
     {
@@ -63,11 +72,29 @@ internal sealed class RegistryServer
             return Results.Problem(refusal, statusCode: StatusCodes.Status400BadRequest, title: "Invalid upload");
         }
 
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = _maxFileBytes;
+        }
+
+        if (request.ContentLength > _maxFileBytes)
+        {
+            return TooLarge(file);
+        }
+
         var upload = Path.Combine(_uploads, version);
         Directory.CreateDirectory(upload);
-        await using (var target = File.Create(Path.Combine(upload, file)))
+        var path = Path.Combine(upload, file);
+        try
         {
+            await using var target = File.Create(path);
             await request.Body.CopyToAsync(target, cancellationToken);
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            // A chunked body that grew past the limit: nothing of it is kept.
+            File.Delete(path);
+            return TooLarge(file);
         }
 
         if (file != SnapshotManifest.FileName)
