@@ -23,6 +23,15 @@ fi
 export SIDECAR_CONSUL_BIN="$consul_bin"
 echo "$SIDECAR_CONSUL_BIN"
 
+echo "== promtool"
+# The alert rules are checked and unit-tested with Prometheus's promtool (Debian's package, downloaded if missing).
+if promtool_bin="$(tools/prometheus/ensure-promtool.sh | tail -n 1)" && [ -x "$promtool_bin" ]; then
+  export SIDECAR_PROMTOOL="$promtool_bin"
+  echo "$SIDECAR_PROMTOOL"
+else
+  echo "no promtool: tools/prometheus/ensure-promtool.sh failed (see above); the alert rules test will fail"
+fi
+
 echo "== chromium"
 # The dashboard test looks at the page in headless Chromium (Debian's package, installed if missing).
 if chromium_bin="$(tools/chromium/ensure-chromium.sh | tail -n 1)" && [ -x "$chromium_bin" ]; then

@@ -35,7 +35,8 @@ public sealed class MetricNameTests
         Assert.Equal("{record}", meter.CreateObservableGauge(NodeMetricNames.IngestLag, () => 1L, "a gauge").Unit);
     }
 
-    private static List<MetricName> All() =>
+    /// <summary>Every metric the processes define (the three contracts).</summary>
+    internal static List<MetricName> All() =>
         new[] { typeof(NodeMetricNames), typeof(ProxyMetricNames), typeof(ReplicatorMetricNames) }
             .SelectMany(t => t.GetFields(BindingFlags.Public | BindingFlags.Static))
             .Select(f => (MetricName)f.GetValue(null)!)
