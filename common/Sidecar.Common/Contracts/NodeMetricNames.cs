@@ -13,6 +13,13 @@ public static class NodeMetricNames
     public static readonly MetricName IngestFreshness = new("sidecar.ingest.freshness", "s", MetricKind.Histogram);
     public static readonly MetricName IngestLag = new("sidecar.ingest.lag", "{record}", MetricKind.Gauge);
 
+    /// <summary>1 while the node reports ready (/health/ready: caught up within Node:MaxReadyLag), else 0.</summary>
+    public static readonly MetricName Ready = new("sidecar.node.ready", "{node}", MetricKind.Gauge);
+
+    /// <summary>How far past its deadline the undecided rollout round this node takes part in is, as of
+    /// the node's last read of the rollout keys; 0 when there is none or it is within its deadline.</summary>
+    public static readonly MetricName RolloutOverdue = new("sidecar.rollout.overdue", "s", MetricKind.Gauge);
+
     // Ingest rules (tag "rule", or "topic"/"partition" for the source; "result" for reloads).
     public static readonly MetricName RuleMatched = new("sidecar.rule.matched", "{event}", MetricKind.Counter);
     public static readonly MetricName RuleOps = new("sidecar.rule.ops", "{op}", MetricKind.Counter);

@@ -77,8 +77,8 @@ public sealed class IngestDecisionTests
     public void Freshness_is_measured_on_the_injected_clock_per_origin()
     {
         using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
-        var metrics = new NodeMetrics(services.GetRequiredService<IMeterFactory>());
         var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(1_000_000));
+        var metrics = new NodeMetrics(services.GetRequiredService<IMeterFactory>(), new IngestStatus(), time);
         var recorded = new List<(double Seconds, object? Origin)>();
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>

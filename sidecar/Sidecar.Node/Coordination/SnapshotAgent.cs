@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Sidecar.Common.Consul;
 using Sidecar.Node.Configuration;
 using Sidecar.Node.Coordination.Decisions;
+using Sidecar.Node.Metrics;
 using Sidecar.Node.Storage;
 using Sidecar.Node.Versions;
 using Sidecar.Store.Rollout;
@@ -34,6 +35,7 @@ internal sealed class SnapshotAgent : BackgroundService
     private readonly RolloutOptions _options;
     private readonly ILogger<SnapshotAgent> _logger;
     private readonly TimeProvider _time;
+    private readonly NodeMetrics _metrics;
     private readonly WriteBackoff _backoff = new();
     // Serialises vote writes: the preparation writes its vote at once, the loop writes it again.
     private readonly SemaphoreSlim _voteGate = new(1, 1);
@@ -50,9 +52,11 @@ internal sealed class SnapshotAgent : BackgroundService
         VersionPreparer preparer,
         VersionSwap swap,
         IOptions<RolloutOptions> options,
+        NodeMetrics metrics,
         TimeProvider time,
         ILogger<SnapshotAgent> logger)
     {
+        _metrics = metrics;
         _time = time;
         _consul = consul;
         _session = session;
@@ -142,6 +146,7 @@ internal sealed class SnapshotAgent : BackgroundService
 
         var committed = status.CommittedVersion;
         var round = AgentDecision.MyRound(status, Me);
+        _metrics.OpenRoundDeadline = round is { Decision: null } ? round.Proposal.Deadline : null;
         var action = AgentDecision.Next(status, Me, Local(), _time.GetUtcNow());
         switch (action)
         {

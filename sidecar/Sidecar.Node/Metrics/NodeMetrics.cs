@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using Sidecar.Common.Contracts;
 using Sidecar.Common.Metrics;
+using Sidecar.Node.Ingest;
 
 namespace Sidecar.Node.Metrics;
 
@@ -9,8 +10,12 @@ internal sealed class NodeMetrics
 {
     public const string MeterName = "Sidecar.Node";
 
-    public NodeMetrics(IMeterFactory meters)
+    private readonly TimeProvider _time;
+    private DateTimeOffset? _openRoundDeadline;
+
+    public NodeMetrics(IMeterFactory meters, IngestStatus status, TimeProvider time)
     {
+        _time = time;
         var meter = meters.Create(MeterName);
         Applied = meter.CreateCounter<long>(NodeMetricNames.UpdatesApplied, "Update records applied to the store.");
         Duplicates = meter.CreateCounter<long>(NodeMetricNames.UpdatesDuplicates, "Records skipped because their origin offset was already applied.");
@@ -25,6 +30,9 @@ internal sealed class NodeMetrics
             "From a record's creation in its origin datacenter's Kafka to the end of the batch that applied it here (tag origin).",
             LatencyBuckets.Seconds);
         meter.CreateObservableGauge(NodeMetricNames.IngestLag, () => Lag, "Records in the assigned partitions not yet applied.");
+        meter.CreateObservableGauge(NodeMetricNames.Ready, () => status.CaughtUp ? 1 : 0, "1 while the node reports ready (caught up within Node:MaxReadyLag), else 0.");
+        meter.CreateObservableGauge(NodeMetricNames.RolloutOverdue, () => Overdue(_openRoundDeadline, _time.GetUtcNow()),
+            "Seconds the undecided rollout round this node takes part in is past its deadline (as last read); 0 when none is.");
 
         // Export zeros from the start: an absent series and a zero one mean different things to alerts.
         foreach (var counter in new[] { Applied, Duplicates, DuplicateRequests, Replayed, DeadLetters, Produced })
@@ -52,4 +60,15 @@ internal sealed class NodeMetrics
 
     /// <summary>Last measured consumer lag, in records.</summary>
     public long Lag { get; set; }
+
+    /// <summary>The deadline of the undecided round this node takes part in, as last read; null when none.</summary>
+    public DateTimeOffset? OpenRoundDeadline
+    {
+        get => _openRoundDeadline;
+        set => _openRoundDeadline = value;
+    }
+
+    /// <summary>Seconds past <paramref name="deadline"/> at <paramref name="now"/>, 0 before it or without one.</summary>
+    public static double Overdue(DateTimeOffset? deadline, DateTimeOffset now) =>
+        deadline is { } d && now > d ? (now - d).TotalSeconds : 0;
 }

@@ -1,0 +1,63 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Sidecar.Common.Contracts;
+using Sidecar.Node.Ingest;
+using Sidecar.Node.Metrics;
+
+namespace Sidecar.Node.Tests.Ingest;
+
+/// <summary>The gauges the alert rules read: readiness, and a rollout round past its deadline.</summary>
+public sealed class NodeGaugeTests
+{
+    [Fact]
+    public void A_round_is_overdue_only_past_its_deadline()
+    {
+        var deadline = new DateTimeOffset(2026, 12, 3, 12, 0, 0, TimeSpan.Zero);
+        Assert.Equal(0, NodeMetrics.Overdue(null, deadline));
+        Assert.Equal(0, NodeMetrics.Overdue(deadline, deadline - TimeSpan.FromSeconds(1)));
+        Assert.Equal(0, NodeMetrics.Overdue(deadline, deadline));
+        Assert.Equal(90, NodeMetrics.Overdue(deadline, deadline + TimeSpan.FromSeconds(90)));
+    }
+
+    [Fact]
+    public void The_gauges_read_the_status_and_the_injected_clock()
+    {
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 3, 12, 0, 0, TimeSpan.Zero));
+        var status = new IngestStatus();
+        var factory = services.GetRequiredService<IMeterFactory>();
+        var metrics = new NodeMetrics(factory, status, time);
+        double Observe(string name) => ObserveOf(factory, name);
+
+        Assert.Equal(0, Observe(NodeMetricNames.Ready.Name));
+        status.CaughtUp = true;
+        Assert.Equal(1, Observe(NodeMetricNames.Ready.Name));
+
+        metrics.OpenRoundDeadline = time.GetUtcNow() + TimeSpan.FromMinutes(10);
+        Assert.Equal(0, Observe(NodeMetricNames.RolloutOverdue.Name));
+        time.Advance(TimeSpan.FromMinutes(11));
+        Assert.Equal(60, Observe(NodeMetricNames.RolloutOverdue.Name));
+        metrics.OpenRoundDeadline = null; // decided
+        Assert.Equal(0, Observe(NodeMetricNames.RolloutOverdue.Name));
+    }
+
+    /// <summary>The gauge of this test's meter factory only: other tests create node meters too.</summary>
+    private static double ObserveOf(IMeterFactory factory, string name)
+    {
+        double? value = null;
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (ReferenceEquals(instrument.Meter.Scope, factory) && instrument.Meter.Name == NodeMetrics.MeterName && instrument.Name == name)
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<int>((_, v, _, _) => value = v);
+        listener.SetMeasurementEventCallback<double>((_, v, _, _) => value = v);
+        listener.Start();
+        listener.RecordObservableInstruments();
+        return value ?? throw new InvalidOperationException($"{name} was not observed");
+    }
+}
