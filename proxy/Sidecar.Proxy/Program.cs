@@ -16,11 +16,7 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"]))
 }
 
 builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
-builder.Logging.AddSimpleConsole(o =>
-{
-    o.SingleLine = true;
-    o.TimestampFormat = "HH:mm:ss.fff ";
-});
+builder.Logging.AddSidecarConsole(builder.Configuration);
 builder.Services.AddSidecarProxy(builder.Configuration);
 
 var app = builder.Build();

@@ -17,11 +17,7 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"]))
     builder.WebHost.UseUrls("http://127.0.0.1:5090");
 }
 
-builder.Logging.AddSimpleConsole(o =>
-{
-    o.SingleLine = true;
-    o.TimestampFormat = "HH:mm:ss.fff ";
-});
+builder.Logging.AddSidecarConsole(builder.Configuration);
 builder.Services.AddOptions<ReplicatorOptions>().Bind(builder.Configuration.GetSection(ReplicatorOptions.Section));
 builder.Services.AddSingleton<IValidateOptions<ReplicatorOptions>, ReplicatorOptionsValidator>();
 builder.Services.AddSingleton(TimeProvider.System);

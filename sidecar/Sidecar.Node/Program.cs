@@ -14,11 +14,7 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"]))
 
 H2cEndpoint.Configure(builder.Configuration);
 builder.Services.AddSidecarNode(builder.Configuration);
-builder.Logging.AddSimpleConsole(o =>
-{
-    o.SingleLine = true;
-    o.TimestampFormat = "HH:mm:ss.fff ";
-});
+builder.Logging.AddSidecarConsole(builder.Configuration);
 
 var app = builder.Build();
 var validation = new StartupValidation(app.Services)
