@@ -23,23 +23,25 @@ fi
 export SIDECAR_CONSUL_BIN="$consul_bin"
 echo "$SIDECAR_CONSUL_BIN"
 
+# A tool some tests need: the path its ensure script prints last is exported for every suite;
+# without it those tests fail (said here), the others run.
+ensure_tool() { # <variable> <ensure script> <what fails without it>
+  local bin
+  if bin="$("$2" | tail -n 1)" && [ -x "$bin" ]; then
+    export "$1=$bin"
+    echo "$bin"
+  else
+    echo "no tool: $2 failed (see above); $3 will fail"
+  fi
+}
+
 echo "== promtool"
 # The alert rules are checked and unit-tested with Prometheus's promtool (Debian's package, downloaded if missing).
-if promtool_bin="$(tools/prometheus/ensure-promtool.sh | tail -n 1)" && [ -x "$promtool_bin" ]; then
-  export SIDECAR_PROMTOOL="$promtool_bin"
-  echo "$SIDECAR_PROMTOOL"
-else
-  echo "no promtool: tools/prometheus/ensure-promtool.sh failed (see above); the alert rules test will fail"
-fi
+ensure_tool SIDECAR_PROMTOOL tools/prometheus/ensure-promtool.sh "the alert rules test"
 
 echo "== chromium"
 # The dashboard test looks at the page in headless Chromium (Debian's package, installed if missing).
-if chromium_bin="$(tools/chromium/ensure-chromium.sh | tail -n 1)" && [ -x "$chromium_bin" ]; then
-  export SIDECAR_CHROMIUM="$chromium_bin"
-  echo "$SIDECAR_CHROMIUM"
-else
-  echo "no chromium: tools/chromium/ensure-chromium.sh failed (see above); the dashboard test will fail"
-fi
+ensure_tool SIDECAR_CHROMIUM tools/chromium/ensure-chromium.sh "the dashboard test"
 # Tests that leave artefacts (the dashboard's screenshot) put them with the results.
 export SIDECAR_TEST_RESULTS="$results"
 
