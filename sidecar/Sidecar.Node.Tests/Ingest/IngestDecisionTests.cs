@@ -78,7 +78,7 @@ public sealed class IngestDecisionTests
     {
         using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
         var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(1_000_000));
-        var metrics = new NodeMetrics(services.GetRequiredService<IMeterFactory>(), new IngestStatus(), time);
+        var metrics = new NodeMetrics(services.GetRequiredService<IMeterFactory>(), time);
         var recorded = new List<(double Seconds, object? Origin)>();
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>

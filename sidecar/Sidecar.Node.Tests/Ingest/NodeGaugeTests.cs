@@ -2,12 +2,11 @@ using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Sidecar.Common.Contracts;
-using Sidecar.Node.Ingest;
 using Sidecar.Node.Metrics;
 
 namespace Sidecar.Node.Tests.Ingest;
 
-/// <summary>The gauges the alert rules read: readiness, and a rollout round past its deadline.</summary>
+/// <summary>The gauges the alert rules read: readiness (set by the lag monitor with the ingest status), and a rollout round past its deadline.</summary>
 public sealed class NodeGaugeTests
 {
     [Fact]
@@ -25,13 +24,12 @@ public sealed class NodeGaugeTests
     {
         using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 3, 12, 0, 0, TimeSpan.Zero));
-        var status = new IngestStatus();
         var factory = services.GetRequiredService<IMeterFactory>();
-        var metrics = new NodeMetrics(factory, status, time);
+        var metrics = new NodeMetrics(factory, time);
         double Observe(string name) => ObserveOf(factory, name);
 
         Assert.Equal(0, Observe(NodeMetricNames.Ready.Name));
-        status.CaughtUp = true;
+        metrics.Ready = true;
         Assert.Equal(1, Observe(NodeMetricNames.Ready.Name));
 
         metrics.OpenRoundDeadline = time.GetUtcNow() + TimeSpan.FromMinutes(10);

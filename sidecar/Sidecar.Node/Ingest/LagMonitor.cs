@@ -70,8 +70,13 @@ internal sealed class LagMonitor
         }
 
         _status.CaughtUp = caughtUp;
+        _metrics.Ready = caughtUp;
     }
 
     /// <summary>Ingest stopped: not ready any more.</summary>
-    public void Stopped() => _status.CaughtUp = false;
+    public void Stopped()
+    {
+        _status.CaughtUp = false;
+        _metrics.Ready = false;
+    }
 }

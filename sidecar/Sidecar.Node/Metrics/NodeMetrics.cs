@@ -1,7 +1,6 @@
 using System.Diagnostics.Metrics;
 using Sidecar.Common.Contracts;
 using Sidecar.Common.Metrics;
-using Sidecar.Node.Ingest;
 
 namespace Sidecar.Node.Metrics;
 
@@ -12,8 +11,9 @@ internal sealed class NodeMetrics
 
     private readonly TimeProvider _time;
     private DateTimeOffset? _openRoundDeadline;
+    private bool _ready;
 
-    public NodeMetrics(IMeterFactory meters, IngestStatus status, TimeProvider time)
+    public NodeMetrics(IMeterFactory meters, TimeProvider time)
     {
         _time = time;
         var meter = meters.Create(MeterName);
@@ -30,7 +30,7 @@ internal sealed class NodeMetrics
             "From a record's creation in its origin datacenter's Kafka to the end of the batch that applied it here (tag origin).",
             LatencyBuckets.Seconds);
         meter.CreateObservableGauge(NodeMetricNames.IngestLag, () => Lag, "Records in the assigned partitions not yet applied.");
-        meter.CreateObservableGauge(NodeMetricNames.Ready, () => status.CaughtUp ? 1 : 0, "1 while the node reports ready (caught up within Node:MaxReadyLag), else 0.");
+        meter.CreateObservableGauge(NodeMetricNames.Ready, () => Ready ? 1 : 0, "1 while the node reports ready (caught up within Node:MaxReadyLag), else 0.");
         meter.CreateObservableGauge(NodeMetricNames.RolloutOverdue, () => Overdue(_openRoundDeadline, _time.GetUtcNow()),
             "Seconds the undecided rollout round this node takes part in is past its deadline (as last read); 0 when none is.");
 
@@ -60,6 +60,13 @@ internal sealed class NodeMetrics
 
     /// <summary>Last measured consumer lag, in records.</summary>
     public long Lag { get; set; }
+
+    /// <summary>What /health/ready says (set with the ingest status by the lag monitor).</summary>
+    public bool Ready
+    {
+        get => Volatile.Read(ref _ready);
+        set => Volatile.Write(ref _ready, value);
+    }
 
     /// <summary>The deadline of the undecided round this node takes part in, as last read; null when none.</summary>
     public DateTimeOffset? OpenRoundDeadline
