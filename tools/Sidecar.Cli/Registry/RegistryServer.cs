@@ -72,25 +72,29 @@ internal sealed class RegistryServer
             return Results.Problem(refusal, statusCode: StatusCodes.Status400BadRequest, title: "Invalid upload");
         }
 
-        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
-        {
-            limit.MaxRequestBodySize = _maxFileBytes;
-        }
-
         if (request.ContentLength > _maxFileBytes)
         {
+            // Refused before reading: Kestrel then drains the body (up to its own limit) and the
+            // client reads this answer on a connection that stays open.
             return TooLarge(file);
+        }
+
+        // The limit is this registry's own (counted below), not Kestrel's 30 MB default.
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = null;
         }
 
         var upload = Path.Combine(_uploads, version);
         Directory.CreateDirectory(upload);
         var path = Path.Combine(upload, file);
-        try
+        bool complete;
+        await using (var target = File.Create(path))
         {
-            await using var target = File.Create(path);
-            await request.Body.CopyToAsync(target, cancellationToken);
+            complete = await UploadLimit.CopyAsync(request.Body, target, _maxFileBytes, cancellationToken);
         }
-        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+
+        if (!complete)
         {
             // A chunked body that grew past the limit: nothing of it is kept.
             File.Delete(path);
