@@ -1,3 +1,4 @@
+using Sidecar.Common.Contracts;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
@@ -44,7 +45,8 @@ internal static class ProxyServices
         services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService("sidecar-proxy"))
             .WithMetrics(m => m
-                .AddMeter(ProxyMetrics.MeterName)
+                .AddMeter([ProxyMetrics.MeterName, .. PlatformMetricNames.Meters])
+                .AddView(PlatformMetricNames.HttpServerRequestDuration.Name, new ExplicitBucketHistogramConfiguration { Boundaries = PlatformMetricNames.LatencyBuckets })
                 .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
         return services;
     }

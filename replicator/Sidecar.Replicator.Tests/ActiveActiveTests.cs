@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using Sidecar.Common.Contracts;
 using Sidecar.Testing;
 
 namespace Sidecar.Replicator.Tests;
@@ -11,7 +12,7 @@ public sealed class ActiveActiveTests
     public async Task Concurrent_writes_in_both_datacenters_converge_with_exact_counters()
     {
         await using var dcs = await TwoDatacenters.StartAsync();
-        await dcs.ReplicateAsync("ab", "dc-a", "dc-b");
+        var ab = await dcs.ReplicateAsync("ab", "dc-a", "dc-b");
         await dcs.ReplicateAsync("ba", "dc-b", "dc-a");
 
         var expected = new Dictionary<string, long>();
@@ -50,5 +51,13 @@ public sealed class ActiveActiveTests
 
         Assert.Equal(0, await TwoDatacenters.MetricAsync(dcs.NodeA.Http, "sidecar_updates_dead_letters_total"));
         Assert.Equal(0, await TwoDatacenters.MetricAsync(dcs.NodeB.Http, "sidecar_updates_dead_letters_total"));
+
+        // The platform meters, as on the node and the proxy: the replicator's CPU and memory, and
+        // its own HTTP requests (a GET of /admin/status is the one counted here).
+        using var status = await ab.Http.GetAsync("/admin/status");
+        Assert.Equal(HttpStatusCode.OK, status.StatusCode);
+        Assert.True(await TwoDatacenters.MetricAsync(ab.Http, PlatformMetricNames.ProcessCpuTime.Exported) > 0);
+        Assert.True(await TwoDatacenters.MetricAsync(ab.Http, PlatformMetricNames.ProcessWorkingSet.Exported) > 0);
+        Assert.True(await TwoDatacenters.MetricAsync(ab.Http, PlatformMetricNames.HttpServerRequestDuration.Exported + "_count") >= 1);
     }
 }

@@ -28,7 +28,8 @@ builder.Services.AddHealthChecks().AddCheck<MirrorHealthCheck>("mirror", tags: [
 builder.Services.AddOpenTelemetry()
     .ConfigureResource(r => r.AddService("sidecar-replicator"))
     .WithMetrics(m => m
-        .AddMeter(ReplicatorMetrics.MeterName)
+        .AddMeter([ReplicatorMetrics.MeterName, .. PlatformMetricNames.Meters])
+        .AddView(PlatformMetricNames.HttpServerRequestDuration.Name, new ExplicitBucketHistogramConfiguration { Boundaries = PlatformMetricNames.LatencyBuckets })
         .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
 
 var app = builder.Build();

@@ -1,3 +1,4 @@
+using Sidecar.Common.Contracts;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -20,9 +21,6 @@ namespace Sidecar.Node;
 /// <summary>Registers the node's parts.</summary>
 internal static class NodeServices
 {
-    private static readonly double[] LatencyBuckets =
-        [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
-
     public static IServiceCollection AddSidecarNode(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<NodeOptions>().Bind(configuration.GetSection(NodeOptions.Section)).ValidateOnStart();
@@ -107,10 +105,9 @@ internal static class NodeServices
         services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService("sidecar-node"))
             .WithMetrics(metrics => metrics
-                .AddMeter(NodeMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Runtime")
-                // Requests are served in microseconds: the default buckets start at 5 ms.
-                .AddView(Sidecar.Common.Contracts.NodeMetricNames.HttpServerRequestDuration.Name, new ExplicitBucketHistogramConfiguration { Boundaries = LatencyBuckets })
-                .AddView(Sidecar.Common.Contracts.NodeMetricNames.IngestBatchDuration.Name, new ExplicitBucketHistogramConfiguration { Boundaries = LatencyBuckets })
+                .AddMeter([NodeMetrics.MeterName, .. PlatformMetricNames.Meters])
+                .AddView(PlatformMetricNames.HttpServerRequestDuration.Name, new ExplicitBucketHistogramConfiguration { Boundaries = PlatformMetricNames.LatencyBuckets })
+                .AddView(NodeMetricNames.IngestBatchDuration.Name, new ExplicitBucketHistogramConfiguration { Boundaries = PlatformMetricNames.LatencyBuckets })
                 // Scrapes see the current values, not a cached response.
                 .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
         return services;

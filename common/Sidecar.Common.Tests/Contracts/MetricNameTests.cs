@@ -35,9 +35,9 @@ public sealed class MetricNameTests
         Assert.Equal("{record}", meter.CreateObservableGauge(NodeMetricNames.IngestLag, () => 1L, "a gauge").Unit);
     }
 
-    /// <summary>Every metric the processes define (the three contracts).</summary>
+    /// <summary>Every metric the processes define (the three contracts and the platform meters they all export).</summary>
     internal static List<MetricName> All() =>
-        new[] { typeof(NodeMetricNames), typeof(ProxyMetricNames), typeof(ReplicatorMetricNames) }
+        new[] { typeof(NodeMetricNames), typeof(ProxyMetricNames), typeof(ReplicatorMetricNames), typeof(PlatformMetricNames) }
             .SelectMany(t => t.GetFields(BindingFlags.Public | BindingFlags.Static))
             .Select(f => (MetricName)f.GetValue(null)!)
             .ToList();

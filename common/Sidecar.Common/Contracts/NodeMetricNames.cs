@@ -29,7 +29,4 @@ public static class NodeMetricNames
     public static readonly MetricName RuleSourceLag = new("sidecar.rule.source.lag", "{event}", MetricKind.Gauge);
     public static readonly MetricName RulesReloads = new("sidecar.rules.reloads", "{reload}", MetricKind.Counter);
 
-    /// <summary>ASP.NET Core's request duration (meter <c>Microsoft.AspNetCore.Hosting</c>): the node
-    /// gives it its own buckets and sidecarctl reads the user routes' rate and latency from it.</summary>
-    public static readonly MetricName HttpServerRequestDuration = new("http.server.request.duration", "s", MetricKind.Histogram);
 }

@@ -1,3 +1,4 @@
+using Sidecar.Common.Contracts;
 using Sidecar.Common.Metrics;
 using Sidecar.Testing;
 
@@ -47,6 +48,12 @@ public sealed class RoutingTests(Cluster cluster)
                 Assert.Equal("dc-a", Assert.Single(response.Headers.GetValues("X-Sidecar-Datacenter")));
             }
         }
+
+        // The platform meters, as on the node: the proxy's request rate and latency (30 user GETs
+        // through `first` above, besides its route lookups), its CPU and its memory.
+        Assert.True(await PrometheusText.SumAsync(first.Http, PlatformMetricNames.HttpServerRequestDuration.Exported + "_count") >= 30);
+        Assert.True(await PrometheusText.SumAsync(first.Http, PlatformMetricNames.ProcessCpuTime.Exported) > 0);
+        Assert.True(await PrometheusText.SumAsync(first.Http, PlatformMetricNames.ProcessWorkingSet.Exported) > 0);
 
         // The user header routes like the path does.
         using var byHeader = new HttpRequestMessage(HttpMethod.Get, "/admin/status");

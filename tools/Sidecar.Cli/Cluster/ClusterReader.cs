@@ -17,7 +17,7 @@ namespace Sidecar.Cli.Cluster;
 /// </summary>
 public sealed class ClusterReader
 {
-    private static readonly string NodeRequests = NodeMetricNames.HttpServerRequestDuration.Exported;
+    private static readonly string NodeRequests = PlatformMetricNames.HttpServerRequestDuration.Exported;
     private const string UserRoutes = "http_route=\"/v1/users/";
 
     private readonly ConsulClient _consul;
