@@ -50,14 +50,14 @@ public sealed class ConsulAgent : IAsyncDisposable
         return new ConsulClient(options);
     }
 
-    /// <summary>Starts an agent and waits until its datacenter has a leader; its HTTP API on
-    /// <paramref name="httpPort"/>, or on a free port.</summary>
-    public static async Task<ConsulAgent> StartAsync(string datacenter = "dc1", string? joinWan = null, int? httpPort = null)
+    /// <summary>Starts an agent and waits until its datacenter has a leader; on
+    /// <paramref name="ports"/>, or on free ones.</summary>
+    public static async Task<ConsulAgent> StartAsync(string datacenter = "dc1", string? joinWan = null, ConsulPorts? ports = null)
     {
         var binary = await Binary.Value;
         var dir = new TempDir();
         var nodeName = $"{datacenter}-{Guid.NewGuid():n}"[..(datacenter.Length + 9)];
-        int http = httpPort ?? ChildProcess.FreePort(), serfLan = ChildProcess.FreePort(), serfWan = ChildProcess.FreePort(), server = ChildProcess.FreePort();
+        var (http, serfLan, serfWan, server) = ports ?? ConsulPorts.Free();
         var config = dir.Sub("agent.hcl");
         await File.WriteAllTextAsync(config, string.Create(CultureInfo.InvariantCulture, $$"""
             disable_update_check = true
@@ -96,13 +96,13 @@ public sealed class ConsulAgent : IAsyncDisposable
     }
 
     /// <summary>Two datacenters, each one dev server, WAN-joined: each lists the other's datacenter.</summary>
-    public static async Task<(ConsulAgent A, ConsulAgent B)> StartWanPairAsync(string a = "dc-a", string b = "dc-b", int? httpPortA = null, int? httpPortB = null)
+    public static async Task<(ConsulAgent A, ConsulAgent B)> StartWanPairAsync(string a = "dc-a", string b = "dc-b", ConsulPorts? portsA = null, ConsulPorts? portsB = null)
     {
-        var first = await StartAsync(a, httpPort: httpPortA);
+        var first = await StartAsync(a, ports: portsA);
         ConsulAgent? second = null;
         try
         {
-            second = await StartAsync(b, joinWan: first.SerfWanAddress, httpPort: httpPortB);
+            second = await StartAsync(b, joinWan: first.SerfWanAddress, ports: portsB);
             using var clientA = first.Client(o => o.MaxRetries = 0);
             using var clientB = second.Client(o => o.MaxRetries = 0);
             await Wait.UntilAsync(second._process, "a WAN join", async () =>

@@ -9,24 +9,30 @@ namespace Sidecar.Testing;
 /// between our check and the service's bind by any outgoing connection's local end, a Kafka client's
 /// or an HttpClient's, which is how a node once failed to start with "address already in use". A
 /// port below the range can only be taken by another listener, and this class never hands out the
-/// same port twice in one process.
+/// same port twice in one process, whether singly or in a block: two launchers started at once (two
+/// test fixtures) cannot be given the same port before either has bound it.
 /// </summary>
 public static class FreePorts
 {
     private const int Lowest = 10_000;
 
     private static readonly (int First, int Count) Span = Choose();
+    private static readonly HashSet<int> HandedOut = [];
     private static int _next = Random.Shared.Next(Span.Count);
 
     /// <summary>A port on 127.0.0.1 that nothing listens on now and that this process has not handed out before.</summary>
     public static int Next()
     {
-        for (var attempt = 0; attempt < Span.Count; attempt++)
+        lock (HandedOut)
         {
-            var port = Span.First + (int)((uint)Interlocked.Increment(ref _next) % (uint)Span.Count);
-            if (IsFree(port))
+            for (var attempt = 0; attempt < Span.Count; attempt++)
             {
-                return port;
+                var port = Span.First + (_next++ % Span.Count);
+                if (!HandedOut.Contains(port) && IsFree(port))
+                {
+                    HandedOut.Add(port);
+                    return port;
+                }
             }
         }
 
@@ -34,18 +40,23 @@ public static class FreePorts
     }
 
     /// <summary>
-    /// A base port such that base + every one of <paramref name="offsets"/> is free now, all of
-    /// them below the ephemeral range: for a launcher that counts its ports from one base.
+    /// A base port such that base + every one of <paramref name="offsets"/> is free now and was
+    /// not handed out before, all of them below the ephemeral range: for a launcher that counts its
+    /// ports from one base. Every port of the block counts as handed out from then on.
     /// </summary>
     public static int Block(IReadOnlyCollection<int> offsets)
     {
         var room = Span.Count - offsets.Max();
-        for (var attempt = 0; attempt < 100 && room > 0; attempt++)
+        lock (HandedOut)
         {
-            var basePort = Span.First + Random.Shared.Next(room);
-            if (offsets.All(o => IsFree(basePort + o)))
+            for (var attempt = 0; attempt < 100 && room > 0; attempt++)
             {
-                return basePort;
+                var basePort = Span.First + Random.Shared.Next(room);
+                if (offsets.All(o => !HandedOut.Contains(basePort + o) && IsFree(basePort + o)))
+                {
+                    HandedOut.UnionWith(offsets.Select(o => basePort + o));
+                    return basePort;
+                }
             }
         }
 

@@ -12,8 +12,9 @@ internal sealed class StackProcess : IAsyncDisposable
     /// <summary>Starting 12 processes on a loaded 2-core machine can take minutes.</summary>
     private static readonly TimeSpan UpTimeout = TimeSpan.FromMinutes(4);
 
-    // Dashboard, proxies, nodes, replicators, Consul, the nodes' h2c listeners (StackLayout).
-    private static readonly int[] Offsets = [0, 1, 2, 11, 12, 21, 22, 31, 32, 41, 42, 51, 52, 61, 62];
+    // Dashboard, proxies, nodes, replicators, Consul (HTTP, then serf and server RPC), the nodes'
+    // h2c listeners: every port the stack binds below the ephemeral range (StackLayout).
+    private static readonly int[] Offsets = [0, 1, 2, 11, 12, 21, 22, 31, 32, 41, 42, 43, 44, 45, 46, 47, 48, 51, 52, 61, 62];
 
     private readonly TempDir _data;
 

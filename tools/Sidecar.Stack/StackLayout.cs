@@ -53,6 +53,18 @@ internal sealed class StackLayout
     /// <summary>Consul's HTTP API: base+41 for dc-a, base+42 for dc-b.</summary>
     public int ConsulPort(int dc) => BasePort + 41 + dc;
 
+    /// <summary>
+    /// Every port of datacenter <paramref name="dc"/>'s Consul agent: the HTTP API (above), then
+    /// serf LAN, serf WAN and server RPC from base+43 for dc-a and base+46 for dc-b. They come from
+    /// the base, not from a free-port pick, so that two stacks on one machine (two test fixtures)
+    /// can never pick each other's ports.
+    /// </summary>
+    public ConsulPorts ConsulPorts(int dc)
+    {
+        var first = BasePort + 43 + (3 * dc);
+        return new ConsulPorts(ConsulPort(dc), first, first + 1, first + 2);
+    }
+
     public string Consul(int dc) => Url(41 + dc);
 
     private string Url(int offset) => string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{BasePort + offset}");

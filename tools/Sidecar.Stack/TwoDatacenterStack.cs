@@ -54,7 +54,7 @@ internal sealed class TwoDatacenterStack : IAsyncDisposable
         var dcs = StackLayout.Datacenters;
 
         _log.Say("starting Consul (2 WAN-joined datacenters) and Kafka (a mock cluster host per datacenter)");
-        var consulTask = ConsulAgent.StartWanPairAsync(dcs[0], dcs[1], _layout.ConsulPort(0), _layout.ConsulPort(1));
+        var consulTask = ConsulAgent.StartWanPairAsync(dcs[0], dcs[1], _layout.ConsulPorts(0), _layout.ConsulPorts(1));
         // The clickstream's source topics too: the mock cannot create topics on demand (no admin CreateTopics).
         var kafkaTasks = dcs.Select(_ => KafkaMockProcess.StartAsync(["updates:8", "updates.dlq:8", .. StackLayout.SourceTopics.Select(t => t + ":8")])).ToList();
         await CollectAsync([consulTask], c => [Part(c.A, c.A.Process), Part(c.B, c.B.Process)],

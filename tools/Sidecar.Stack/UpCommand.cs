@@ -14,7 +14,7 @@ internal static class UpCommand
     {
         var basePort = new Option<int>("--base-port")
         {
-            Description = $"First of the fixed ports: dashboard +0, proxies +1/+2, nodes +11../+21.., replicators +31/+32, Consul +41/+42 (default {StackLayout.DefaultBasePort}, or $SIDECAR_STACK_BASE_PORT)",
+            Description = $"First of the fixed ports: dashboard +0, proxies +1/+2, nodes +11../+21.., replicators +31/+32, Consul +41/+42 (its serf and RPC ports +43..+48), the nodes' h2c listeners +51../+61.. (default {StackLayout.DefaultBasePort}, or $SIDECAR_STACK_BASE_PORT)",
             DefaultValueFactory = _ => int.TryParse(Environment.GetEnvironmentVariable("SIDECAR_STACK_BASE_PORT"), out var p) ? p : StackLayout.DefaultBasePort,
         };
         var data = new Option<string>("--data")
