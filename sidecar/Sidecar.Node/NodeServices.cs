@@ -7,6 +7,7 @@ using Sidecar.Node.Apply;
 using Sidecar.Node.Api;
 using Sidecar.Node.Configuration;
 using Sidecar.Node.Coordination;
+using Sidecar.Node.Datasets;
 using Sidecar.Node.Health;
 using Sidecar.Node.Ingest;
 using Sidecar.Node.Kafka;
@@ -56,6 +57,7 @@ internal static class NodeServices
 
             return ActivatorUtilities.CreateInstance<VersionedStore>(sp);
         });
+        services.AddSingleton<NodeDatasets>();
         services.AddSingleton<KafkaConnection>();
         services.AddSingleton<UpdateProducer>();
         services.AddSingleton<ApplyProgress>();

@@ -8,10 +8,9 @@ namespace Sidecar.Common.Contracts;
 /// </summary>
 public static class DatacenterName
 {
-    public const int MaxLength = 32;
+    public const int MaxLength = LowercaseName.MaxLength;
 
-    public static bool IsValid(string? name) =>
-        !string.IsNullOrEmpty(name) && name.Length <= MaxLength && name.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-');
+    public static bool IsValid(string? name) => LowercaseName.IsValid(name);
 
     /// <summary>The one error text for a setting (or an entry of one) that is not a datacenter name.</summary>
     public static string Problem(string setting) =>

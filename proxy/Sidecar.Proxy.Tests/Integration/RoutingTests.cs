@@ -46,11 +46,19 @@ public sealed class RoutingTests(Cluster cluster)
                 using var response = await proxy.Http.GetAsync($"/v1/users/{user}");
                 Assert.Equal(a[user], Assert.Single(response.Headers.GetValues("X-Sidecar-Node")));
                 Assert.Equal("dc-a", Assert.Single(response.Headers.GetValues("X-Sidecar-Datacenter")));
+
+                // The dataset form goes to the same node, whether the node serves that dataset or
+                // answers 404 for it: the proxy routes by user, the node judges the dataset.
+                using var named = await proxy.Http.GetAsync($"/v1/datasets/default/users/{user}");
+                Assert.Equal(a[user], Assert.Single(named.Headers.GetValues("X-Sidecar-Node")));
+                using var unknown = await proxy.Http.GetAsync($"/v1/datasets/no-such-dataset/users/{user}");
+                Assert.Equal(a[user], Assert.Single(unknown.Headers.GetValues("X-Sidecar-Node")));
+                Assert.Equal(System.Net.HttpStatusCode.NotFound, unknown.StatusCode);
             }
         }
 
         // The platform meters, as on the node: the proxy's request rate and latency (30 user GETs
-        // through `first` above, besides its route lookups), its CPU and its memory.
+        // through `first` above, times three forms, besides its route lookups), its CPU and its memory.
         Assert.True(await PrometheusText.SumAsync(first.Http, PlatformMetricNames.HttpServerRequestDuration.Exported + "_count") >= 30);
         Assert.True(await PrometheusText.SumAsync(first.Http, PlatformMetricNames.ProcessCpuTime.Exported) > 0);
         Assert.True(await PrometheusText.SumAsync(first.Http, PlatformMetricNames.ProcessWorkingSet.Exported) > 0);

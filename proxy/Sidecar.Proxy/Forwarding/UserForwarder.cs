@@ -49,7 +49,7 @@ internal sealed class UserForwarder
         if (userId.IsEmpty)
         {
             context.Response.StatusCode = StatusCodes.Status400BadRequest;
-            await context.Response.WriteAsJsonAsync(new BadRequestProblem($"no user id: expected /v1/users/{{id}}/... or a {_userHeader} header"),
+            await context.Response.WriteAsJsonAsync(new BadRequestProblem($"no user id: expected /v1/users/{{id}}/..., /v1/datasets/{{dataset}}/users/{{id}}/... or a {_userHeader} header"),
                 ProxyJsonContext.Default.BadRequestProblem, "application/problem+json", context.RequestAborted);
             return;
         }

@@ -1,22 +1,17 @@
+using Sidecar.Common.Contracts;
+
 namespace Sidecar.Proxy.Routing;
 
-/// <summary>Finds the user a request is about: the <c>{id}</c> of <c>/v1/users/{id}[/...]</c>, else the user header.</summary>
+/// <summary>Finds the user a request is about: the <c>{id}</c> of a user path in either form
+/// (<see cref="UserPaths"/>: <c>/v1/users/{id}</c>, <c>/v1/datasets/{dataset}/users/{id}</c>), else the user header.</summary>
 public static class UserIdReader
 {
-    private const string Prefix = "/v1/users/";
-
     public static ReadOnlySpan<char> Read(HttpRequest request, string header)
     {
-        var path = request.Path.Value.AsSpan();
-        if (path.StartsWith(Prefix, StringComparison.Ordinal))
+        var id = UserPaths.UserId(request.Path.Value.AsSpan());
+        if (!id.IsEmpty)
         {
-            var rest = path[Prefix.Length..];
-            var slash = rest.IndexOf('/');
-            var id = slash < 0 ? rest : rest[..slash];
-            if (!id.IsEmpty)
-            {
-                return id;
-            }
+            return id;
         }
 
         // A header value is a string already: no copy.

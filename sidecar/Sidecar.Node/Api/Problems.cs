@@ -1,3 +1,5 @@
+using Sidecar.Common.Contracts;
+
 namespace Sidecar.Node.Api;
 
 /// <summary>problem+json answers (RFC 9457) for the API's error cases.</summary>
@@ -11,6 +13,12 @@ internal static class Problems
 
     public static IResult UserNotFound(string userId) =>
         Results.Problem($"No data for user '{userId}'.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
+
+    public static IResult UnknownDataset(HttpContext context) =>
+        Results.Problem(
+            $"This node serves no dataset '{context.Request.RouteValues[UserPaths.DatasetRouteValue]}'.",
+            statusCode: StatusCodes.Status404NotFound,
+            title: "Unknown dataset");
 
     public static IResult FieldNotFound(string userId, string field) =>
         Results.Problem($"User '{userId}' has no field '{field}'.", statusCode: StatusCodes.Status404NotFound, title: "Not found");

@@ -1,28 +1,39 @@
 using System.Text.Json;
+using Sidecar.Common.Contracts;
+using Sidecar.Node.Datasets;
 using Sidecar.Node.Merge;
 using Sidecar.Node.Model;
 using Sidecar.Node.Storage;
 
 namespace Sidecar.Node.Api;
 
-/// <summary>Reads are served from the live version of the local store: no network hop.</summary>
+/// <summary>Reads are served from the live version of the dataset's local store: no network hop.</summary>
 internal static class ReadEndpoints
 {
     public static void MapReadEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/v1/users/{userId}", GetUser);
-        app.MapGet("/v1/users/{userId}/fields/{field}", GetField);
+        foreach (var user in (string[])[UserPaths.User, UserPaths.DatasetUser])
+        {
+            app.MapGet(user, GetUser);
+            app.MapGet(user + "/fields/{field}", GetField);
+        }
     }
 
-    private static async Task<IResult> GetUser(string userId, HttpResponse response, VersionedStore store, EnvelopeRules rules)
+    private static async Task<IResult> GetUser(string userId, HttpContext context, NodeDatasets datasets, EnvelopeRules rules)
     {
+        if (datasets.Of(context) is not { } dataset)
+        {
+            return Problems.UnknownDataset(context);
+        }
+
         if (rules.CheckUserId(userId) is { } error)
         {
             return Problems.BadRequest(error);
         }
 
+        var response = context.Response;
         byte[] body;
-        using (var lease = store.Acquire())
+        using (var lease = dataset.Store.Acquire())
         {
             var version = lease.Version;
             if (version.Cache.Get(userId) is { } cached)
@@ -49,14 +60,20 @@ internal static class ReadEndpoints
         return Results.Empty;
     }
 
-    private static async Task<IResult> GetField(string userId, string field, HttpResponse response, VersionedStore store, EnvelopeRules rules)
+    private static async Task<IResult> GetField(string userId, string field, HttpContext context, NodeDatasets datasets, EnvelopeRules rules)
     {
+        if (datasets.Of(context) is not { } dataset)
+        {
+            return Problems.UnknownDataset(context);
+        }
+
         if ((rules.CheckUserId(userId) ?? rules.CheckName("field", field)) is { } error)
         {
             return Problems.BadRequest(error);
         }
 
-        using (var lease = store.Acquire())
+        var response = context.Response;
+        using (var lease = dataset.Store.Acquire())
         {
             var entry = UserStore.Read(lease.Version.Db, userId)?.Fields.FirstOrDefault(f => f.Name == field);
             if (entry is null || entry.Tombstone)

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Options;
 using Sidecar.Common.Envelope;
+using Sidecar.Common.Contracts;
 using Sidecar.Node.Configuration;
+using Sidecar.Node.Datasets;
 using Sidecar.Node.Kafka;
 using Sidecar.Node.Merge;
 using Sidecar.Node.Metrics;
@@ -17,13 +19,17 @@ internal static class WriteEndpoints
 {
     public static void MapWriteEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/v1/users/{userId}/updates", PostUpdates);
-        app.MapDelete("/v1/users/{userId}", DeleteUser);
+        foreach (var user in (string[])[UserPaths.User, UserPaths.DatasetUser])
+        {
+            app.MapPost(user + "/updates", PostUpdates);
+            app.MapDelete(user, DeleteUser);
+        }
     }
 
     private static async Task<IResult> PostUpdates(
         string userId,
         HttpRequest request,
+        NodeDatasets datasets,
         UpdateRequestParser parser,
         EnvelopeRules rules,
         WriteService writes,
@@ -31,7 +37,7 @@ internal static class WriteEndpoints
         IOptions<StoreOptions> store,
         CancellationToken cancellationToken)
     {
-        if (Target(request, userId, rules, out var wait, out var key) is { } refused)
+        if (Target(request, userId, datasets, rules, out var dataset, out var wait, out var key) is { } refused)
         {
             return refused;
         }
@@ -53,18 +59,18 @@ internal static class WriteEndpoints
             return Problems.BadRequest($"a request carries 1 to {api.Value.MaxOpsPerRequest} ops");
         }
 
-        return await writes.WriteAsync(request.HttpContext, userId, key, ops, wait, cancellationToken);
+        return await writes.WriteAsync(dataset, request.HttpContext, userId, key, ops, wait, cancellationToken);
     }
 
     private static async Task<IResult> DeleteUser(
         string userId,
         HttpRequest request,
+        NodeDatasets datasets,
         EnvelopeRules rules,
-        VersionedStore store,
         WriteService writes,
         CancellationToken cancellationToken)
     {
-        if (Target(request, userId, rules, out var wait, out var key) is { } refused)
+        if (Target(request, userId, datasets, rules, out var dataset, out var wait, out var key) is { } refused)
         {
             return refused;
         }
@@ -72,20 +78,27 @@ internal static class WriteEndpoints
         // Observed-remove: the delete carries the counter shards this node has applied, and
         // removes exactly those increments everywhere; concurrent ones survive.
         DeleteUser delete;
-        using (var lease = store.Acquire())
+        using (var lease = dataset.Store.Acquire())
         {
             delete = ObservedRemove.DeleteUser(UserStore.Read(lease.Version.Db, userId));
         }
 
-        return await writes.WriteAsync(request.HttpContext, userId, key, [new Op { DeleteUser = delete }], wait, cancellationToken);
+        return await writes.WriteAsync(dataset, request.HttpContext, userId, key, [new Op { DeleteUser = delete }], wait, cancellationToken);
     }
 
-    /// <summary>What every write checks first, in this order: the wait mode, the user id, the
-    /// idempotency key. Returns the 400 for the first that is wrong, or null.</summary>
-    private static IResult? Target(HttpRequest request, string userId, EnvelopeRules rules, out bool wait, out string? key)
+    /// <summary>What every write checks first, in this order: the dataset, the wait mode, the user
+    /// id, the idempotency key. Returns the 404 or 400 for the first that is wrong, or null.</summary>
+    private static IResult? Target(HttpRequest request, string userId, NodeDatasets datasets, EnvelopeRules rules, out Dataset dataset, out bool wait, out string? key)
     {
         key = null;
         wait = false;
+        dataset = datasets.Default;
+        if (datasets.Of(request.HttpContext) is not { } named)
+        {
+            return Problems.UnknownDataset(request.HttpContext);
+        }
+
+        dataset = named;
         if (WaitMode(request) is not { } mode)
         {
             return Problems.BadRequest("wait must be 'applied' or absent");

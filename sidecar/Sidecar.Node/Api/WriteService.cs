@@ -4,6 +4,7 @@ using Sidecar.Common.Envelope;
 using Sidecar.Common.Kafka;
 using Sidecar.Node.Apply;
 using Sidecar.Node.Configuration;
+using Sidecar.Node.Datasets;
 using Sidecar.Node.Ingest;
 using Sidecar.Node.Kafka;
 using Sidecar.Node.Merge;
@@ -21,38 +22,33 @@ internal sealed class WriteService
     private readonly UpdateFactory _factory;
     private readonly UpdateProducer _producer;
     private readonly ApplyProgress _progress;
-    private readonly VersionedStore _store;
     private readonly NodeMetrics _metrics;
     private readonly TimeSpan _waitTimeout;
     private readonly string _datacenter;
-    private readonly string _updatesTopic;
 
     public WriteService(
         UpdateFactory factory,
         UpdateProducer producer,
         ApplyProgress progress,
-        VersionedStore store,
         NodeMetrics metrics,
         IOptions<ApiOptions> api,
-        IOptions<NodeOptions> node,
-        IOptions<KafkaOptions> kafka)
+        IOptions<NodeOptions> node)
     {
         _factory = factory;
         _producer = producer;
         _progress = progress;
-        _store = store;
         _metrics = metrics;
         _waitTimeout = api.Value.ApplyWaitTimeout;
         _datacenter = node.Value.Datacenter;
-        _updatesTopic = kafka.Value.UpdatesTopic;
     }
 
+    /// <param name="dataset">Where the write goes: produced to its topic, looked up in its store.</param>
     /// <param name="key">The client's idempotency key (validated), or null: the node makes one.</param>
-    public async Task<IResult> WriteAsync(HttpContext http, string userId, string? key, IEnumerable<Op> ops, bool waitApplied, CancellationToken cancellationToken)
+    public async Task<IResult> WriteAsync(Dataset dataset, HttpContext http, string userId, string? key, IEnumerable<Op> ops, bool waitApplied, CancellationToken cancellationToken)
     {
         var requestId = RequestIds.Derive(userId, key ??= RequestIds.NewKey());
         http.Response.Headers[RequestIds.KeyHeader] = key;
-        if (Applied(userId, requestId) is { } earlier)
+        if (Applied(dataset, userId, requestId) is { } earlier)
         {
             // Like the first attempt's answer, which this node has applied: nothing is produced again.
             _metrics.Replayed.Add(1);
@@ -64,7 +60,7 @@ internal sealed class WriteService
         TopicPartitionOffset position;
         try
         {
-            position = await _producer.ProduceAsync(_factory.Create(userId, requestId, ops), cancellationToken);
+            position = await _producer.ProduceAsync(dataset.Topic, _factory.Create(userId, requestId, ops), cancellationToken);
         }
         catch (ProduceException<byte[], byte[]> e)
         {
@@ -85,15 +81,15 @@ internal sealed class WriteService
     }
 
     /// <summary>Where the counted record of the request landed, when this node has applied it.</summary>
-    private WriteReceipt? Applied(string userId, string requestId)
+    private WriteReceipt? Applied(Dataset dataset, string userId, string requestId)
     {
-        using var lease = _store.Acquire();
+        using var lease = dataset.Store.Acquire();
         if (UserStore.Read(lease.Version.Db, userId) is not { } state || RequestMemory.First(state, requestId) is not { } first)
         {
             return null;
         }
 
-        var topic = first.Datacenter == _datacenter ? _updatesTopic : TopicNames.Remote(first.Datacenter, _updatesTopic);
+        var topic = first.Datacenter == _datacenter ? dataset.Topic : TopicNames.Remote(first.Datacenter, dataset.Topic);
         return new WriteReceipt(userId, topic, first.Partition, first.Offset, Applied: true, first.Datacenter);
     }
 }

@@ -25,14 +25,15 @@ internal sealed class UpdateProducer : IDisposable
             .Build();
     }
 
-    public async Task<TopicPartitionOffset> ProduceAsync(UpdateEnvelope envelope, CancellationToken cancellationToken)
+    /// <summary>Produces one write to <paramref name="topic"/>, a dataset's local update topic, and returns where it landed.</summary>
+    public async Task<TopicPartitionOffset> ProduceAsync(string topic, UpdateEnvelope envelope, CancellationToken cancellationToken)
     {
         var message = new Message<byte[], byte[]>
         {
             Key = Encoding.UTF8.GetBytes(envelope.UserId),
             Value = envelope.ToByteArray(),
         };
-        var result = await _producer.ProduceAsync(_options.UpdatesTopic, message, cancellationToken).ConfigureAwait(false);
+        var result = await _producer.ProduceAsync(topic, message, cancellationToken).ConfigureAwait(false);
         return result.TopicPartitionOffset;
     }
 

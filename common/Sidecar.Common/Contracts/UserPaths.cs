@@ -1,0 +1,49 @@
+namespace Sidecar.Common.Contracts;
+
+/// <summary>
+/// The paths of a user's data, in both forms: <c>/v1/users/{id}[/...]</c> (the default dataset)
+/// and <c>/v1/datasets/{dataset}/users/{id}[/...]</c>. The node maps its routes from these
+/// patterns and the proxy finds the user to route by with <see cref="UserId"/>, so the two cannot
+/// disagree on where the id is.
+/// </summary>
+public static class UserPaths
+{
+    /// <summary>The route value naming the dataset in the second form.</summary>
+    public const string DatasetRouteValue = "dataset";
+
+    /// <summary>Route patterns of one user (append <c>/fields/{field}</c>, <c>/updates</c>).</summary>
+    public const string User = "/v1/users/{userId}";
+
+    public const string DatasetUser = "/v1/datasets/{" + DatasetRouteValue + "}/users/{userId}";
+
+    private const string UsersPrefix = "/v1/users/";
+    private const string DatasetsPrefix = "/v1/datasets/";
+    private const string UsersSegment = "/users/";
+
+    /// <summary>The <c>{id}</c> of either form, or empty when <paramref name="path"/> is neither.</summary>
+    public static ReadOnlySpan<char> UserId(ReadOnlySpan<char> path)
+    {
+        if (path.StartsWith(DatasetsPrefix, StringComparison.Ordinal))
+        {
+            var rest = path[DatasetsPrefix.Length..];
+            var slash = rest.IndexOf('/');
+            if (slash <= 0 || !rest[slash..].StartsWith(UsersSegment, StringComparison.Ordinal))
+            {
+                return default;
+            }
+
+            path = rest[(slash + UsersSegment.Length)..];
+        }
+        else if (path.StartsWith(UsersPrefix, StringComparison.Ordinal))
+        {
+            path = path[UsersPrefix.Length..];
+        }
+        else
+        {
+            return default;
+        }
+
+        var end = path.IndexOf('/');
+        return end < 0 ? path : path[..end];
+    }
+}
