@@ -39,6 +39,8 @@ internal static class NodeServices
         services.AddSingleton<IValidateOptions<RulesOptions>, RulesOptionsValidator>();
         services.AddSingleton<IValidateOptions<RulesOptions>, RulesFileValidator>();
         services.AddSingleton<IValidateOptions<RolloutOptions>, RolloutOptionsValidator>();
+        services.AddOptions<DatasetsOptions>().Configure(o => configuration.GetSection(DatasetsOptions.Section).Bind(o.Named)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<DatasetsOptions>, DatasetsOptionsValidator>();
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new HybridLogicalClock(

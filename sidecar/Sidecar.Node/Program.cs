@@ -24,6 +24,7 @@ var validation = new StartupValidation(app.Services)
     .Check<ApiOptions>(ApiOptions.Section)
     .Check<ConsulOptions>(ConsulOptions.Section)
     .Check<RolloutOptions>(RolloutOptions.Section)
+    .Check<DatasetsOptions>(null) // its problems name their keys (Datasets:<name>:...)
     .Check<RulesOptions>(null);
 if (await validation.ReportAsync(Console.Error))
 {

@@ -23,3 +23,6 @@ public sealed partial class RolloutOptionsValidator : IValidateOptions<RolloutOp
 
 [OptionsValidator]
 public sealed partial class RulesOptionsValidator : IValidateOptions<RulesOptions>;
+
+[OptionsValidator]
+public sealed partial class DatasetOptionsValidator : IValidateOptions<DatasetOptions>;

@@ -1,0 +1,60 @@
+using Sidecar.Node.Configuration;
+
+namespace Sidecar.Node.Tests.Configuration;
+
+public sealed class DatasetsOptionsTests
+{
+    private static readonly KafkaOptions Kafka = new();
+
+    [Fact]
+    public void No_section_and_well_formed_datasets_have_no_problems()
+    {
+        Assert.Empty(DatasetsOptionsValidator.Problems(new DatasetsOptions(), Kafka));
+        Assert.Empty(DatasetsOptionsValidator.Problems(Of(("recent", new() { Topic = "recent" }), ("segments", new() { Topic = "segments", ListCap = 10, ReadCacheEntries = 0 })), Kafka));
+    }
+
+    [Fact]
+    public void Every_problem_is_listed_with_its_key()
+    {
+        var problems = DatasetsOptionsValidator.Problems(Of(
+            ("default", new() { Topic = "other" }),
+            ("Recent", new() { Topic = "recent" }),
+            ("no-topic", new()),
+            ("dotted", new() { Topic = "a.b" }),
+            ("cap", new() { Topic = "cap", ListCap = 0 }),
+            ("steals-updates", new() { Topic = "updates" }),
+            ("steals-dlq", new() { Topic = "mine", DeadLetterTopic = "updates.dlq" }),
+            ("first", new() { Topic = "shared" }),
+            ("second", new() { Topic = "shared" })), Kafka);
+
+        Assert.Collection(problems,
+            p => Assert.Equal("Datasets: 'Recent' must be a dataset name: 1-32 characters of lowercase letters, digits or '-'.", p),
+            p => Assert.StartsWith("Datasets:cap:", p),
+            p => Assert.StartsWith("Datasets:default: 'default' is the dataset of today's settings", p),
+            p => Assert.StartsWith("Datasets:dotted:", p),
+            p => Assert.StartsWith("Datasets:no-topic:", p),
+            p => Assert.Equal("Datasets:second:Topic 'shared' is already Datasets:first:Topic: each dataset has its own topics.", p),
+            p => Assert.Equal("Datasets:second:DeadLetterTopic 'shared.dlq' is already Datasets:first:DeadLetterTopic: each dataset has its own topics.", p),
+            p => Assert.Equal("Datasets:steals-dlq:DeadLetterTopic 'updates.dlq' is already Kafka:DeadLetterTopic: each dataset has its own topics.", p),
+            p => Assert.Equal("Datasets:steals-updates:Topic 'updates' is already Kafka:UpdatesTopic: each dataset has its own topics.", p),
+            p => Assert.Equal("Datasets:steals-updates:DeadLetterTopic 'updates.dlq' is already Kafka:DeadLetterTopic: each dataset has its own topics.", p));
+        Assert.Contains("ListCap", problems[1]);
+        Assert.Contains("without '.'", problems[3]);
+        Assert.Contains("Topic is required", problems[4]);
+    }
+
+    [Fact]
+    public void The_dead_letter_topic_defaults_to_the_topics_with_dlq() =>
+        Assert.Equal("recent.dlq", new DatasetOptions { Topic = "recent" }.DeadLetters);
+
+    private static DatasetsOptions Of(params (string Name, DatasetOptions Options)[] datasets)
+    {
+        var options = new DatasetsOptions();
+        foreach (var (name, dataset) in datasets)
+        {
+            options.Named[name] = dataset;
+        }
+
+        return options;
+    }
+}
