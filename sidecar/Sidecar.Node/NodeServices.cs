@@ -74,6 +74,8 @@ internal static class NodeServices
         services.AddSingleton<BatchProcessor>();
         services.AddSingleton<PartitionDiscovery>();
         services.AddSingleton<LagMonitor>();
+        services.AddSingleton<NodeInstruments>();
+        services.AddSingleton(new DatasetScope(DatasetName.Default));
         services.AddSingleton<NodeMetrics>();
         services.AddSingleton<UpdateFactory>();
         services.AddSingleton<UpdateRequestParser>();

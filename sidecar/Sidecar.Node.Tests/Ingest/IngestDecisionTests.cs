@@ -5,6 +5,7 @@ using Microsoft.Extensions.Time.Testing;
 using Sidecar.Common.Kafka;
 using Sidecar.Node.Apply;
 using Sidecar.Node.Ingest;
+using Sidecar.Node.Configuration;
 using Sidecar.Node.Metrics;
 
 namespace Sidecar.Node.Tests.Ingest;
@@ -78,12 +79,12 @@ public sealed class IngestDecisionTests
     {
         using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
         var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(1_000_000));
-        var metrics = new NodeMetrics(services.GetRequiredService<IMeterFactory>(), time);
+        var metrics = new NodeMetrics(new NodeInstruments(services.GetRequiredService<IMeterFactory>(), time), new DatasetScope("default"));
         var recorded = new List<(double Seconds, object? Origin)>();
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument == metrics.Freshness)
+            if (instrument == metrics.Freshness.Instrument)
             {
                 l.EnableMeasurementEvents(instrument);
             }

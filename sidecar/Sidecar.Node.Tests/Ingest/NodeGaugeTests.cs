@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Sidecar.Common.Contracts;
+using Sidecar.Node.Configuration;
 using Sidecar.Node.Metrics;
 
 namespace Sidecar.Node.Tests.Ingest;
@@ -25,7 +26,7 @@ public sealed class NodeGaugeTests
         using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 3, 12, 0, 0, TimeSpan.Zero));
         var factory = services.GetRequiredService<IMeterFactory>();
-        var metrics = new NodeMetrics(factory, time);
+        var metrics = new NodeMetrics(new NodeInstruments(factory, time), new DatasetScope("default"));
         double Observe(string name) => ObserveOf(factory, name);
 
         Assert.Equal(0, Observe(NodeMetricNames.Ready.Name));
@@ -38,6 +39,54 @@ public sealed class NodeGaugeTests
         Assert.Equal(60, Observe(NodeMetricNames.RolloutOverdue.Name));
         metrics.OpenRoundDeadline = null; // decided
         Assert.Equal(0, Observe(NodeMetricNames.RolloutOverdue.Name));
+    }
+
+    [Fact]
+    public void Each_dataset_reports_its_own_gauges_and_counts_under_its_name()
+    {
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var factory = services.GetRequiredService<IMeterFactory>();
+        var instruments = new NodeInstruments(factory, TimeProvider.System);
+        var first = new NodeMetrics(instruments, new DatasetScope("default"));
+        var second = new NodeMetrics(instruments, new DatasetScope("segments"));
+        second.Ready = true;
+        second.Lag = 7;
+        first.Applied.Add(3);
+        second.Applied.Add(5);
+
+        var seen = new List<(string Instrument, long Value, string? Dataset)>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (ReferenceEquals(instrument.Meter.Scope, factory) && instrument.Meter.Name == NodeMetrics.MeterName)
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        void Add(Instrument instrument, long value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Key == NodeMetricNames.DatasetAttribute)
+                {
+                    seen.Add((instrument.Name, value, tag.Value as string));
+                }
+            }
+        }
+
+        listener.SetMeasurementEventCallback<int>((i, v, tags, _) => Add(i, v, tags));
+        listener.SetMeasurementEventCallback<long>((i, v, tags, _) => Add(i, v, tags));
+        listener.Start();
+        first.Applied.Add(1);
+        second.Applied.Add(2);
+        listener.RecordObservableInstruments();
+
+        Assert.Contains((NodeMetricNames.UpdatesApplied.Name, 1L, "default"), seen);
+        Assert.Contains((NodeMetricNames.UpdatesApplied.Name, 2L, "segments"), seen);
+        Assert.Contains((NodeMetricNames.Ready.Name, 0L, "default"), seen);
+        Assert.Contains((NodeMetricNames.Ready.Name, 1L, "segments"), seen);
+        Assert.Contains((NodeMetricNames.IngestLag.Name, 0L, "default"), seen);
+        Assert.Contains((NodeMetricNames.IngestLag.Name, 7L, "segments"), seen);
     }
 
     /// <summary>The gauge of this test's meter factory only: other tests create node meters too.</summary>

@@ -1,38 +1,33 @@
 using System.Diagnostics.Metrics;
 using Sidecar.Common.Contracts;
-using Sidecar.Common.Metrics;
+using Sidecar.Node.Configuration;
 
 namespace Sidecar.Node.Metrics;
 
-/// <summary>The node's own instruments, exported at /metrics with ASP.NET Core's request metrics.</summary>
+/// <summary>
+/// One dataset's view of the node's instruments (<see cref="NodeInstruments"/>), exported at
+/// /metrics with ASP.NET Core's request metrics: every measurement carries the dataset's
+/// <c>dataset</c> attribute, and the gauges read this view's values.
+/// </summary>
 internal sealed class NodeMetrics
 {
     public const string MeterName = "Sidecar.Node";
 
-    private readonly TimeProvider _time;
     private DateTimeOffset? _openRoundDeadline;
     private bool _ready;
 
-    public NodeMetrics(IMeterFactory meters, TimeProvider time)
+    public NodeMetrics(NodeInstruments instruments, DatasetScope scope)
     {
-        _time = time;
-        var meter = meters.Create(MeterName);
-        Applied = meter.CreateCounter<long>(NodeMetricNames.UpdatesApplied, "Update records applied to the store.");
-        Duplicates = meter.CreateCounter<long>(NodeMetricNames.UpdatesDuplicates, "Records skipped because their origin offset was already applied.");
-        DuplicateRequests = meter.CreateCounter<long>(NodeMetricNames.RequestsDuplicates, "Records of a request whose id was applied already: applied without changing any count.");
-        Replayed = meter.CreateCounter<long>(NodeMetricNames.RequestsReplayed, "Write requests whose idempotency key this node had applied: answered without producing.");
-        DeadLetters = meter.CreateCounter<long>(NodeMetricNames.UpdatesDeadLetters, "Records sent to the dead-letter topic.");
-        Produced = meter.CreateCounter<long>(NodeMetricNames.UpdatesProduced, "Writes accepted and produced to the local updates topic.");
-        // Its buckets are the node's view (NodeServices), which overrides any advice: batches take
-        // from a tenth of a millisecond (streaming) to seconds (a catch-up's large batches).
-        BatchDuration = meter.CreateHistogram<double>(NodeMetricNames.IngestBatchDuration, "Time to apply one batch to RocksDB.");
-        Freshness = meter.CreateHistogram(NodeMetricNames.IngestFreshness,
-            "From a record's creation in its origin datacenter's Kafka to the end of the batch that applied it here (tag origin).",
-            LatencyBuckets.Seconds);
-        meter.CreateObservableGauge(NodeMetricNames.IngestLag, () => Lag, "Records in the assigned partitions not yet applied.");
-        meter.CreateObservableGauge(NodeMetricNames.Ready, () => Ready ? 1 : 0, "1 while the node reports ready (caught up within Node:MaxReadyLag), else 0.");
-        meter.CreateObservableGauge(NodeMetricNames.RolloutOverdue, () => Overdue(_openRoundDeadline, _time.GetUtcNow()),
-            "Seconds the undecided rollout round this node takes part in is past its deadline (as last read); 0 when none is.");
+        Tag = new KeyValuePair<string, object?>(NodeMetricNames.DatasetAttribute, scope.Name);
+        Applied = new(instruments.Applied, Tag);
+        Duplicates = new(instruments.Duplicates, Tag);
+        DuplicateRequests = new(instruments.DuplicateRequests, Tag);
+        Replayed = new(instruments.Replayed, Tag);
+        DeadLetters = new(instruments.DeadLetters, Tag);
+        Produced = new(instruments.Produced, Tag);
+        BatchDuration = new(instruments.BatchDuration, Tag);
+        Freshness = new(instruments.Freshness, Tag);
+        instruments.Add(this);
 
         // Export zeros from the start: an absent series and a zero one mean different things to alerts.
         foreach (var counter in new[] { Applied, Duplicates, DuplicateRequests, Replayed, DeadLetters, Produced })
@@ -41,27 +36,30 @@ internal sealed class NodeMetrics
         }
     }
 
-    public Counter<long> Applied { get; }
+    /// <summary>The <c>dataset</c> attribute of every measurement of this view.</summary>
+    public KeyValuePair<string, object?> Tag { get; }
 
-    public Counter<long> Duplicates { get; }
+    public DatasetCounter Applied { get; }
 
-    public Counter<long> DuplicateRequests { get; }
+    public DatasetCounter Duplicates { get; }
 
-    public Counter<long> Replayed { get; }
+    public DatasetCounter DuplicateRequests { get; }
 
-    public Counter<long> DeadLetters { get; }
+    public DatasetCounter Replayed { get; }
 
-    public Counter<long> Produced { get; }
+    public DatasetCounter DeadLetters { get; }
 
-    public Histogram<double> BatchDuration { get; }
+    public DatasetCounter Produced { get; }
+
+    public DatasetHistogram BatchDuration { get; }
 
     /// <summary>Event-to-serving time; across datacenters it includes the clocks' skew.</summary>
-    public Histogram<double> Freshness { get; }
+    public DatasetHistogram Freshness { get; }
 
     /// <summary>Last measured consumer lag, in records.</summary>
     public long Lag { get; set; }
 
-    /// <summary>What /health/ready says (set with the ingest status by the lag monitor).</summary>
+    /// <summary>What /health/ready says of this dataset (set with the ingest status by the lag monitor).</summary>
     public bool Ready
     {
         get => Volatile.Read(ref _ready);
@@ -78,4 +76,22 @@ internal sealed class NodeMetrics
     /// <summary>Seconds past <paramref name="deadline"/> at <paramref name="now"/>, 0 before it or without one.</summary>
     public static double Overdue(DateTimeOffset? deadline, DateTimeOffset now) =>
         deadline is { } d && now > d ? (now - d).TotalSeconds : 0;
+}
+
+/// <summary>A counter whose every addition carries one dataset's attribute.</summary>
+internal sealed class DatasetCounter(Counter<long> counter, KeyValuePair<string, object?> dataset)
+{
+    public Counter<long> Instrument => counter;
+
+    public void Add(long value) => counter.Add(value, dataset);
+}
+
+/// <summary>A histogram whose every recording carries one dataset's attribute (after the caller's own).</summary>
+internal sealed class DatasetHistogram(Histogram<double> histogram, KeyValuePair<string, object?> dataset)
+{
+    public Histogram<double> Instrument => histogram;
+
+    public void Record(double value) => histogram.Record(value, dataset);
+
+    public void Record(double value, KeyValuePair<string, object?> tag) => histogram.Record(value, tag, dataset);
 }
