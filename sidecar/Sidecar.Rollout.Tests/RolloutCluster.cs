@@ -50,10 +50,15 @@ public sealed class RolloutCluster : IAsyncDisposable
 
     /// <summary>One datacenter on a given agent (disposed with the cluster), its own Kafka, and
     /// <paramref name="nodeArgs"/> for every node (e.g. the Rollout:Datacenter of a global rollout).</summary>
-    public static async Task<RolloutCluster> StartAsync(ConsulAgent consul, params string[] nodeArgs)
+    public static async Task<RolloutCluster> StartAsync(ConsulAgent consul, params string[] nodeArgs) =>
+        await StartWithDatasetsAsync(consul, [], nodeArgs);
+
+    /// <summary>The same, with named datasets on every node (<c>Datasets:&lt;name&gt;:Topic</c> = the name) and their topics in the Kafka.</summary>
+    public static async Task<RolloutCluster> StartWithDatasetsAsync(ConsulAgent consul, string[] datasets, params string[] nodeArgs)
     {
-        var kafka = await KafkaMockProcess.StartAsync("updates:4", "updates.dlq:1");
-        return new RolloutCluster(consul, kafka, new TempDir(), nodeArgs);
+        var kafka = await KafkaMockProcess.StartAsync(["updates:4", "updates.dlq:1", .. datasets.SelectMany(d => new[] { $"{d}:4", $"{d}.dlq:1" })]);
+        string[] args = [.. datasets.SelectMany(d => new[] { $"--Datasets:{d}:Topic", d }), .. nodeArgs];
+        return new RolloutCluster(consul, kafka, new TempDir(), args);
     }
 
     /// <summary>Starts nodes (in parallel) and waits until each is ready and passing in Consul.</summary>
@@ -85,7 +90,8 @@ public sealed class RolloutCluster : IAsyncDisposable
         return node;
     }
 
-    public async Task<RolloutStatus> StatusAsync() => await RolloutReader.ReadAsync(Client, Keys, CancellationToken.None);
+    public async Task<RolloutStatus> StatusAsync(string dataset = "default") =>
+        await RolloutReader.ReadAsync(Client, new RolloutKeys("sidecar", dataset), CancellationToken.None);
 
     /// <summary>Waits for the latest round to be decided.</summary>
     public async Task<RoundStatus> WaitDecisionAsync(TimeSpan timeout)
@@ -123,7 +129,7 @@ public sealed class RolloutCluster : IAsyncDisposable
 
     /// <summary>Builds a snapshot from user documents and publishes it, with sidecarctl or (faster, for
     /// tests about the rollout itself) with the same library code in this process.</summary>
-    public async Task BuildAndPublishAsync(string version, IEnumerable<string> jsonLines, bool viaCli = false)
+    public async Task BuildAndPublishAsync(string version, IEnumerable<string> jsonLines, bool viaCli = false, string dataset = "default")
     {
         var input = Dir.Sub($"{version}.jsonl");
         await File.WriteAllLinesAsync(input, jsonLines);
@@ -131,14 +137,14 @@ public sealed class RolloutCluster : IAsyncDisposable
         if (viaCli)
         {
             await CliAsync(0, "snapshot", "build", "--input", input, "--out", built, "--version", version);
-            await CliAsync(0, "snapshot", "publish", built, "--registry", Registry, "--consul", Consul.Address.ToString());
+            await CliAsync(0, "snapshot", "publish", built, "--registry", Registry, "--consul", Consul.Address.ToString(), "--dataset", dataset);
             return;
         }
 
         new SnapshotBuilder { Version = version }.Build(input, built);
         var (location, manifest, sha) = SnapshotRegistry.Publish(built, Registry);
         var entry = new VersionEntry(version, location, manifest.KeyCount, sha, DateTimeOffset.UtcNow);
-        Assert.True(await Client.Kv.CasAsync(Keys.Version(version), RolloutJson.Bytes(entry), 0));
+        Assert.True(await Client.Kv.CasAsync(new RolloutKeys("sidecar", dataset).Version(version), RolloutJson.Bytes(entry), 0));
     }
 
     /// <summary>Runs sidecarctl; asserts its exit code and returns its output.</summary>

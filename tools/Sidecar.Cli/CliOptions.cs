@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Sidecar.Common.Consul;
+using Sidecar.Common.Contracts;
 using Sidecar.Store.Rollout;
 
 namespace Sidecar.Cli;
@@ -19,6 +20,12 @@ internal sealed class CliOptions
         DefaultValueFactory = _ => "sidecar",
     };
 
+    public Option<string> Dataset { get; } = new("--dataset")
+    {
+        Description = "Dataset whose versions and rounds to work on (a node's Datasets:<name>); default the dataset 'default', today's keys",
+        DefaultValueFactory = _ => DatasetName.Default,
+    };
+
     public Option<string?> Token { get; } = new("--token") { Description = "Consul ACL token (default $CONSUL_HTTP_TOKEN)" };
 
     public Option<string?> Datacenter { get; } = new("--dc")
@@ -33,6 +40,7 @@ internal sealed class CliOptions
     {
         command.Options.Add(Consul);
         command.Options.Add(Prefix);
+        command.Options.Add(Dataset);
         command.Options.Add(Token);
         command.Options.Add(Datacenter);
     }
@@ -53,5 +61,11 @@ internal sealed class CliOptions
         });
     }
 
-    public RolloutKeys Keys(ParseResult result) => new(result.GetValue(Prefix)!);
+    public RolloutKeys Keys(ParseResult result)
+    {
+        var dataset = result.GetValue(Dataset)!;
+        return DatasetName.IsValid(dataset)
+            ? new RolloutKeys(result.GetValue(Prefix)!, dataset)
+            : throw new ArgumentException(DatasetName.Problem($"--dataset '{dataset}'"));
+    }
 }

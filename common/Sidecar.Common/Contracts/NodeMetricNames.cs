@@ -3,9 +3,6 @@ namespace Sidecar.Common.Contracts;
 /// <summary>The node's metrics (meter <c>Sidecar.Node</c>), read by sidecarctl, tests and benchmarks.</summary>
 public static class NodeMetricNames
 {
-    /// <summary>The attribute naming the dataset on every instrument of the node but the rules' (which feed the default dataset).</summary>
-    public const string DatasetAttribute = "dataset";
-
     public static readonly MetricName UpdatesApplied = new("sidecar.updates.applied", "{update}", MetricKind.Counter);
     public static readonly MetricName UpdatesDuplicates = new("sidecar.updates.duplicates", "{update}", MetricKind.Counter);
     public static readonly MetricName RequestsDuplicates = new("sidecar.requests.duplicates", "{record}", MetricKind.Counter);

@@ -67,7 +67,7 @@ public sealed class NodeGaugeTests
         {
             foreach (var tag in tags)
             {
-                if (tag.Key == NodeMetricNames.DatasetAttribute)
+                if (tag.Key == MetricAttributes.Dataset)
                 {
                     seen.Add((instrument.Name, value, tag.Value as string));
                 }

@@ -37,8 +37,10 @@ public sealed class ContractTests : IClassFixture<RulesNodeFixture>
         Assert.Equal(raw.GetProperty("version").GetString(), status.Version);
         Assert.Equal(raw.GetProperty("positions").EnumerateObject().Count(), status.Positions.Count);
         Assert.Equal(
-            ["nodeId", "datacenter", "version", "caughtUp", "lag", "assignedPartitions", "lastError", "positions", "rules"],
+            ["nodeId", "datacenter", "version", "caughtUp", "lag", "assignedPartitions", "lastError", "positions", "rules", "dataset", "datasets"],
             raw.EnumerateObject().Select(p => p.Name));
+        Assert.Equal("default", status.Dataset);
+        Assert.Equal(["default"], status.Datasets);
         Assert.NotNull(status.Rules);
         Assert.Equal(raw.GetProperty("rules").GetProperty("hash").GetString(), status.Rules.Hash);
         Assert.Equal(["contract-rule"], status.Rules.Rules.Select(r => r.Name));

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Sidecar.Common.Contracts;
 using Sidecar.Node.Apply;
 using Sidecar.Node.Configuration;
+using Sidecar.Node.Datasets;
 using Sidecar.Node.Ingest;
 using Sidecar.Node.Rules;
 using Sidecar.Node.Storage;
@@ -17,24 +18,34 @@ internal static class AdminEndpoints
         app.MapGet("/admin/status", Status);
     }
 
-    private static IResult Digest(VersionedStore store)
+    private static IResult Digest(string? dataset, NodeDatasets datasets)
     {
-        using var lease = store.Acquire();
+        if (datasets.Find(dataset) is not { } named)
+        {
+            return Problems.UnknownDataset(dataset!);
+        }
+
+        using var lease = named.Store.Acquire();
         var (digest, users) = StateDigest.Compute(lease.Version);
         return Results.Json(new NodeDigest(lease.Version.Id, digest, users), AdminJson.Default.NodeDigest);
     }
 
-    private static IResult Status(VersionedStore store, IngestStatus status, ApplyProgress progress, IOptions<NodeOptions> node, IServiceProvider services) =>
-        Results.Json(
-            new NodeStatus(
-                node.Value.Id,
-                node.Value.Datacenter,
-                store.LiveVersionId,
-                status.CaughtUp,
-                status.Lag,
-                status.AssignedPartitions,
-                status.LastError,
-                progress.Snapshot().ToDictionary(p => $"{p.Key.Topic}:{p.Key.Partition.Value}", p => p.Value),
-                services.GetService<RuleIngestStatus>()?.Snapshot()),
-            AdminJson.Default.NodeStatus);
+    /// <summary>One dataset's status (<c>?dataset=</c>, default the default one), with the names of all.</summary>
+    private static IResult Status(string? dataset, NodeDatasets datasets, IOptions<NodeOptions> node, IServiceProvider services) =>
+        datasets.Find(dataset) is not { } named
+            ? Problems.UnknownDataset(dataset!)
+            : Results.Json(
+                new NodeStatus(
+                    node.Value.Id,
+                    node.Value.Datacenter,
+                    named.Store.LiveVersionId,
+                    named.Status.CaughtUp,
+                    named.Status.Lag,
+                    named.Status.AssignedPartitions,
+                    named.Status.LastError,
+                    named.Progress.Snapshot().ToDictionary(p => $"{p.Key.Topic}:{p.Key.Partition.Value}", p => p.Value),
+                    services.GetService<RuleIngestStatus>()?.Snapshot(),
+                    named.Name,
+                    [.. datasets.All.Select(d => d.Name)]),
+                AdminJson.Default.NodeStatus);
 }

@@ -5,4 +5,5 @@ namespace Sidecar.Node.Api;
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(WriteReceipt))]
+[JsonSerializable(typeof(ForgetReceipt))]
 internal sealed partial class NodeJsonContext : JsonSerializerContext;

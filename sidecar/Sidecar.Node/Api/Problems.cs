@@ -15,10 +15,10 @@ internal static class Problems
         Results.Problem($"No data for user '{userId}'.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
 
     public static IResult UnknownDataset(HttpContext context) =>
-        Results.Problem(
-            $"This node serves no dataset '{context.Request.RouteValues[UserPaths.DatasetRouteValue]}'.",
-            statusCode: StatusCodes.Status404NotFound,
-            title: "Unknown dataset");
+        UnknownDataset(context.Request.RouteValues[UserPaths.DatasetRouteValue] as string ?? "");
+
+    public static IResult UnknownDataset(string dataset) =>
+        Results.Problem($"This node serves no dataset '{dataset}'.", statusCode: StatusCodes.Status404NotFound, title: "Unknown dataset");
 
     public static IResult FieldNotFound(string userId, string field) =>
         Results.Problem($"User '{userId}' has no field '{field}'.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
@@ -37,3 +37,6 @@ internal static class Problems
 /// <summary>Where an accepted write landed: the updates topic of <paramref name="Datacenter"/>
 /// (named as this node reads it), partition and offset there.</summary>
 internal sealed record WriteReceipt(string UserId, string Topic, int Partition, long Offset, bool Applied, string Datacenter);
+
+/// <summary>A user deleted in every dataset (<c>DELETE /v1/users/{id}?datasets=all</c>): each dataset's receipt, by name.</summary>
+internal sealed record ForgetReceipt(string UserId, Dictionary<string, WriteReceipt> Datasets);

@@ -19,14 +19,14 @@ internal static class ReadEndpoints
         }
     }
 
-    private static async Task<IResult> GetUser(string userId, HttpContext context, NodeDatasets datasets, EnvelopeRules rules)
+    private static async Task<IResult> GetUser(string userId, HttpContext context, NodeDatasets datasets)
     {
         if (datasets.Of(context) is not { } dataset)
         {
             return Problems.UnknownDataset(context);
         }
 
-        if (rules.CheckUserId(userId) is { } error)
+        if (dataset.Rules.CheckUserId(userId) is { } error)
         {
             return Problems.BadRequest(error);
         }
@@ -60,14 +60,14 @@ internal static class ReadEndpoints
         return Results.Empty;
     }
 
-    private static async Task<IResult> GetField(string userId, string field, HttpContext context, NodeDatasets datasets, EnvelopeRules rules)
+    private static async Task<IResult> GetField(string userId, string field, HttpContext context, NodeDatasets datasets)
     {
         if (datasets.Of(context) is not { } dataset)
         {
             return Problems.UnknownDataset(context);
         }
 
-        if ((rules.CheckUserId(userId) ?? rules.CheckName("field", field)) is { } error)
+        if ((dataset.Rules.CheckUserId(userId) ?? dataset.Rules.CheckName("field", field)) is { } error)
         {
             return Problems.BadRequest(error);
         }

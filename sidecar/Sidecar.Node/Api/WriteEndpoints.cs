@@ -30,14 +30,11 @@ internal static class WriteEndpoints
         string userId,
         HttpRequest request,
         NodeDatasets datasets,
-        UpdateRequestParser parser,
-        EnvelopeRules rules,
         WriteService writes,
         IOptions<ApiOptions> api,
-        IOptions<StoreOptions> store,
         CancellationToken cancellationToken)
     {
-        if (Target(request, userId, datasets, rules, out var dataset, out var wait, out var key) is { } refused)
+        if (Target(request, userId, datasets, out var dataset, out var wait, out var key) is { } refused)
         {
             return refused;
         }
@@ -48,7 +45,7 @@ internal static class WriteEndpoints
             return Problems.TooLarge(api.Value.MaxBodyBytes);
         }
 
-        var (ops, error) = parser.Parse(body, (uint)Math.Min(20, store.Value.ListCap));
+        var (ops, error) = dataset.Parser.Parse(body, (uint)Math.Min(20, dataset.ListCap));
         if (error is not null)
         {
             return Problems.BadRequest(error);
@@ -66,29 +63,61 @@ internal static class WriteEndpoints
         string userId,
         HttpRequest request,
         NodeDatasets datasets,
-        EnvelopeRules rules,
         WriteService writes,
         CancellationToken cancellationToken)
     {
-        if (Target(request, userId, datasets, rules, out var dataset, out var wait, out var key) is { } refused)
+        if (Target(request, userId, datasets, out var dataset, out var wait, out var key) is { } refused)
         {
             return refused;
         }
 
-        // Observed-remove: the delete carries the counter shards this node has applied, and
-        // removes exactly those increments everywhere; concurrent ones survive.
-        DeleteUser delete;
-        using (var lease = dataset.Store.Acquire())
+        switch (request.Query["datasets"].ToString())
         {
-            delete = ObservedRemove.DeleteUser(UserStore.Read(lease.Version.Db, userId));
+            case "":
+                return await writes.WriteAsync(dataset, request.HttpContext, userId, key, [DeleteOp(dataset, userId)], wait, cancellationToken);
+            case "all" when !request.RouteValues.ContainsKey(UserPaths.DatasetRouteValue):
+                return await ForgetAsync(datasets, writes, request.HttpContext, userId, key, wait, cancellationToken);
+            default:
+                return Problems.BadRequest($"datasets must be 'all' or absent, and goes with {UserPaths.User} only");
+        }
+    }
+
+    /// <summary>
+    /// Deletes the user in every dataset the node serves (what a privacy request needs): one delete
+    /// per dataset, under the request's one idempotency key, so a retry after a partial failure
+    /// produces only the deletes not yet applied. 200 (or 202) with each dataset's receipt once all
+    /// are accepted (and, with <c>wait=applied</c>, applied here); the first problem otherwise.
+    /// </summary>
+    private static async Task<IResult> ForgetAsync(NodeDatasets datasets, WriteService writes, HttpContext http, string userId, string? key, bool wait, CancellationToken cancellationToken)
+    {
+        http.Response.Headers[RequestIds.KeyHeader] = key ??= RequestIds.NewKey();
+        var outcomes = await Task.WhenAll(datasets.All.Select(async d =>
+            (d.Name, Outcome: await writes.SendAsync(d, userId, key, [DeleteOp(d, userId)], wait, cancellationToken))));
+        if (outcomes.FirstOrDefault(o => o.Outcome.Problem is not null) is { Outcome.Problem: { } problem })
+        {
+            return problem;
         }
 
-        return await writes.WriteAsync(dataset, request.HttpContext, userId, key, [new Op { DeleteUser = delete }], wait, cancellationToken);
+        if (outcomes.All(o => o.Outcome.Replayed))
+        {
+            http.Response.Headers[RequestIds.ReplayedHeader] = "true";
+        }
+
+        var receipts = outcomes.ToDictionary(o => o.Name, o => o.Outcome.Receipt!, StringComparer.Ordinal);
+        return Results.Json(new ForgetReceipt(userId, receipts), NodeJsonContext.Default.ForgetReceipt, statusCode: WriteService.StatusOf(wait));
+    }
+
+    /// <summary>Observed-remove: the delete carries the counter shards this node has applied in the
+    /// dataset, and removes exactly those increments everywhere; concurrent ones survive.</summary>
+    private static Op DeleteOp(Dataset dataset, string userId)
+    {
+        using var lease = dataset.Store.Acquire();
+        return new Op { DeleteUser = ObservedRemove.DeleteUser(UserStore.Read(lease.Version.Db, userId)) };
     }
 
     /// <summary>What every write checks first, in this order: the dataset, the wait mode, the user
     /// id, the idempotency key. Returns the 404 or 400 for the first that is wrong, or null.</summary>
-    private static IResult? Target(HttpRequest request, string userId, NodeDatasets datasets, EnvelopeRules rules, out Dataset dataset, out bool wait, out string? key)
+    private static IResult? Target(HttpRequest request, string userId, NodeDatasets datasets, out Dataset dataset, out bool wait, out string? key)
     {
         key = null;
         wait = false;
@@ -105,7 +134,7 @@ internal static class WriteEndpoints
         }
 
         wait = mode;
-        if (rules.CheckUserId(userId) is { } userError)
+        if (dataset.Rules.CheckUserId(userId) is { } userError)
         {
             return Problems.BadRequest(userError);
         }

@@ -21,40 +21,48 @@ internal sealed class WriteService
 {
     private readonly UpdateFactory _factory;
     private readonly UpdateProducer _producer;
-    private readonly ApplyProgress _progress;
-    private readonly NodeMetrics _metrics;
     private readonly TimeSpan _waitTimeout;
     private readonly string _datacenter;
 
     public WriteService(
         UpdateFactory factory,
         UpdateProducer producer,
-        ApplyProgress progress,
-        NodeMetrics metrics,
         IOptions<ApiOptions> api,
         IOptions<NodeOptions> node)
     {
         _factory = factory;
         _producer = producer;
-        _progress = progress;
-        _metrics = metrics;
         _waitTimeout = api.Value.ApplyWaitTimeout;
         _datacenter = node.Value.Datacenter;
     }
 
-    /// <param name="dataset">Where the write goes: produced to its topic, looked up in its store.</param>
+    /// <param name="dataset">Where the write goes: produced to its topic, looked up in its store, waited for in its progress.</param>
     /// <param name="key">The client's idempotency key (validated), or null: the node makes one.</param>
     public async Task<IResult> WriteAsync(Dataset dataset, HttpContext http, string userId, string? key, IEnumerable<Op> ops, bool waitApplied, CancellationToken cancellationToken)
     {
-        var requestId = RequestIds.Derive(userId, key ??= RequestIds.NewKey());
-        http.Response.Headers[RequestIds.KeyHeader] = key;
+        http.Response.Headers[RequestIds.KeyHeader] = key ??= RequestIds.NewKey();
+        var outcome = await SendAsync(dataset, userId, key, ops, waitApplied, cancellationToken);
+        if (outcome.Replayed)
+        {
+            http.Response.Headers[RequestIds.ReplayedHeader] = "true";
+        }
+
+        return outcome.Problem ?? Results.Json(outcome.Receipt, NodeJsonContext.Default.WriteReceipt, statusCode: StatusOf(waitApplied));
+    }
+
+    /// <summary>The success status of a write: 200 once applied (<c>wait=applied</c>), else 202.</summary>
+    public static int StatusOf(bool waitApplied) => waitApplied ? StatusCodes.Status200OK : StatusCodes.Status202Accepted;
+
+    /// <summary>One write of a request (validated, with its key) to one dataset: produced unless this
+    /// node has applied the request already, and waited for when asked.</summary>
+    public async Task<WriteOutcome> SendAsync(Dataset dataset, string userId, string key, IEnumerable<Op> ops, bool waitApplied, CancellationToken cancellationToken)
+    {
+        var requestId = RequestIds.Derive(userId, key);
         if (Applied(dataset, userId, requestId) is { } earlier)
         {
             // Like the first attempt's answer, which this node has applied: nothing is produced again.
-            _metrics.Replayed.Add(1);
-            http.Response.Headers[RequestIds.ReplayedHeader] = "true";
-            return Results.Json(earlier, NodeJsonContext.Default.WriteReceipt,
-                statusCode: waitApplied ? StatusCodes.Status200OK : StatusCodes.Status202Accepted);
+            dataset.Metrics.Replayed.Add(1);
+            return new WriteOutcome(earlier, Replayed: true, Problem: null);
         }
 
         TopicPartitionOffset position;
@@ -64,20 +72,20 @@ internal sealed class WriteService
         }
         catch (ProduceException<byte[], byte[]> e)
         {
-            return Problems.Unavailable("Kafka did not accept the write: " + e.Error.Reason);
+            return new WriteOutcome(null, false, Problems.Unavailable("Kafka did not accept the write: " + e.Error.Reason));
         }
 
-        _metrics.Produced.Add(1);
+        dataset.Metrics.Produced.Add(1);
         var receipt = new WriteReceipt(userId, position.Topic, position.Partition.Value, position.Offset.Value, Applied: false, _datacenter);
         if (!waitApplied)
         {
-            return Results.Json(receipt, NodeJsonContext.Default.WriteReceipt, statusCode: StatusCodes.Status202Accepted);
+            return new WriteOutcome(receipt, false, null);
         }
 
-        var applied = await _progress.WaitAppliedAsync(position.TopicPartition, position.Offset.Value, _waitTimeout, cancellationToken);
+        var applied = await dataset.Progress.WaitAppliedAsync(position.TopicPartition, position.Offset.Value, _waitTimeout, cancellationToken);
         return applied
-            ? Results.Json(receipt with { Applied = true }, NodeJsonContext.Default.WriteReceipt)
-            : Problems.NotAppliedInTime(receipt, _waitTimeout);
+            ? new WriteOutcome(receipt with { Applied = true }, false, null)
+            : new WriteOutcome(receipt, false, Problems.NotAppliedInTime(receipt, _waitTimeout));
     }
 
     /// <summary>Where the counted record of the request landed, when this node has applied it.</summary>
@@ -93,3 +101,7 @@ internal sealed class WriteService
         return new WriteReceipt(userId, topic, first.Partition, first.Offset, Applied: true, first.Datacenter);
     }
 }
+
+/// <summary>What one write to one dataset came to: its receipt when it was accepted (and, when
+/// asked, applied), whether it was a replay of a request applied before, or else the problem.</summary>
+internal sealed record WriteOutcome(WriteReceipt? Receipt, bool Replayed, IResult? Problem);

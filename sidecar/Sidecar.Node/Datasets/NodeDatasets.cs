@@ -6,30 +6,54 @@ using Sidecar.Node.Storage;
 namespace Sidecar.Node.Datasets;
 
 /// <summary>
-/// The datasets this node serves, by name. Today that is the one dataset every node has always
-/// served, under <see cref="DatasetName.Default"/>, built from today's settings
-/// (<c>Kafka:UpdatesTopic</c>, <c>Store:*</c>) and kept where it always was: the next steps add
-/// the configured ones (docs/datasets.md).
+/// The datasets this node serves, by name: the default one (today's settings, in the node's own
+/// container, where it always was) and each <c>Datasets:&lt;name&gt;</c> in a container of its own
+/// (docs/datasets.md). Disposing it disposes the named datasets' parts.
 /// </summary>
-internal sealed class NodeDatasets
+internal sealed class NodeDatasets : IDisposable
 {
-    private readonly Dictionary<string, Dataset> _byName;
+    private readonly Dictionary<string, Dataset> _byName = new(StringComparer.Ordinal);
+    private readonly List<(Dataset Dataset, ServiceProvider Parts)> _named = [];
 
-    public NodeDatasets(VersionedStore store, IOptions<KafkaOptions> kafka)
+    public NodeDatasets(IServiceProvider node, IConfiguration configuration, VersionedStore defaultStore, IOptions<DatasetsOptions> datasets)
     {
-        Default = new Dataset(DatasetName.Default, kafka.Value.UpdatesTopic, store);
-        _byName = new Dictionary<string, Dataset>(StringComparer.Ordinal) { [Default.Name] = Default };
+        // The default store first: with the embedded Kafka it clears the whole data root, the
+        // named datasets' directories under it included, before any of them opens.
+        _ = defaultStore;
+        Default = new Dataset(DatasetName.Default, node);
+        _byName[Default.Name] = Default;
+        foreach (var (name, options) in datasets.Value.Named.OrderBy(d => d.Key, StringComparer.Ordinal))
+        {
+            var parts = DatasetContainer.Build(node, configuration, name, options);
+            var dataset = new Dataset(name, parts);
+            _byName[name] = dataset;
+            _named.Add((dataset, parts));
+        }
     }
 
     public Dataset Default { get; }
 
-    /// <summary>Every dataset, the default first.</summary>
+    /// <summary>Every dataset, the default first, then the named ones by name.</summary>
     public IEnumerable<Dataset> All => _byName.Values;
+
+    /// <summary>The named datasets with their containers (whose hosted services <see cref="NamedDatasetsHost"/> runs).</summary>
+    public IReadOnlyList<(Dataset Dataset, ServiceProvider Parts)> Named => _named;
+
+    /// <summary>The dataset called <paramref name="name"/>, the default one for null, or null when this node serves none of that name.</summary>
+    public Dataset? Find(string? name) => name is null ? Default : _byName.GetValueOrDefault(name);
 
     /// <summary>The dataset a request names in its route (<see cref="UserPaths.DatasetRouteValue"/>),
     /// the default one when its route names none, or null when it names one this node does not serve.</summary>
     public Dataset? Of(HttpContext context) =>
         context.Request.RouteValues.TryGetValue(UserPaths.DatasetRouteValue, out var name)
-            ? name is string n && _byName.TryGetValue(n, out var dataset) ? dataset : null
+            ? name is string n ? _byName.GetValueOrDefault(n) : null
             : Default;
+
+    public void Dispose()
+    {
+        foreach (var (_, parts) in _named)
+        {
+            parts.Dispose();
+        }
+    }
 }

@@ -15,7 +15,7 @@ internal sealed class KafkaConnection : IDisposable
     private readonly KafkaOptions _options;
     private readonly MockKafkaCluster? _embedded;
 
-    public KafkaConnection(IOptions<KafkaOptions> options, ILogger<KafkaConnection> logger)
+    public KafkaConnection(IOptions<KafkaOptions> options, IOptions<DatasetsOptions> datasets, ILogger<KafkaConnection> logger)
     {
         NativeKafka.EnsureLoaded();
         _options = options.Value;
@@ -28,10 +28,16 @@ internal sealed class KafkaConnection : IDisposable
         _embedded = MockKafkaCluster.Start(brokers: 1);
         _embedded.CreateTopic(_options.UpdatesTopic, _options.EmbeddedPartitions);
         _embedded.CreateTopic(_options.DeadLetterTopic, _options.EmbeddedPartitions);
+        foreach (var dataset in datasets.Value.Named.Values)
+        {
+            _embedded.CreateTopic(dataset.Topic!, _options.EmbeddedPartitions);
+            _embedded.CreateTopic(dataset.DeadLetters, _options.EmbeddedPartitions);
+        }
+
         BootstrapServers = _embedded.BootstrapServers;
         logger.LogWarning(
             "No Kafka:BootstrapServers configured: started librdkafka's in-process mock cluster at {Bootstrap} " +
-            "(topics {Updates} and {DeadLetters}, {Partitions} partitions). Its data is in memory and is lost when the node stops.",
+            "(topics {Updates} and {DeadLetters} and those of the named datasets, {Partitions} partitions). Its data is in memory and is lost when the node stops.",
             BootstrapServers, _options.UpdatesTopic, _options.DeadLetterTopic, _options.EmbeddedPartitions);
     }
 

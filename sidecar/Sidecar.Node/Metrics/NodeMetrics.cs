@@ -18,7 +18,7 @@ internal sealed class NodeMetrics
 
     public NodeMetrics(NodeInstruments instruments, DatasetScope scope)
     {
-        Tag = new KeyValuePair<string, object?>(NodeMetricNames.DatasetAttribute, scope.Name);
+        Tag = new KeyValuePair<string, object?>(MetricAttributes.Dataset, scope.Name);
         Applied = new(instruments.Applied, Tag);
         Duplicates = new(instruments.Duplicates, Tag);
         DuplicateRequests = new(instruments.DuplicateRequests, Tag);

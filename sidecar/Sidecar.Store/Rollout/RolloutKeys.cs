@@ -11,13 +11,26 @@ namespace Sidecar.Store.Rollout;
 /// <item><c>rollout/leader</c>: held by the session of the node that coordinates</item>
 /// <item><c>rollout/rounds/&lt;round&gt;/proposal|decision|votes/&lt;node&gt;|acks/&lt;node&gt;</c></item>
 /// </list>
-/// Round ids are zero-padded so that key order is round order.
+/// Round ids are zero-padded so that key order is round order. Each dataset has this layout of
+/// its own: the default dataset's directly under the prefix (where it always was), a named one's
+/// under <c>&lt;prefix&gt;/datasets/&lt;name&gt;</c> (<see cref="DatasetPrefix"/>), so one dataset's
+/// rounds never read or write another's keys.
 /// </summary>
 public sealed class RolloutKeys
 {
     private readonly string _prefix;
 
     public RolloutKeys(string prefix) => _prefix = prefix.TrimEnd('/');
+
+    /// <summary>The keys of <paramref name="dataset"/> under the project's <paramref name="prefix"/>.</summary>
+    public RolloutKeys(string prefix, string dataset)
+        : this(DatasetPrefix(prefix, dataset))
+    {
+    }
+
+    /// <summary>Where <paramref name="dataset"/>'s keys live under the project's <paramref name="prefix"/>.</summary>
+    public static string DatasetPrefix(string prefix, string dataset) =>
+        dataset == Sidecar.Common.Contracts.DatasetName.Default ? prefix.TrimEnd('/') : $"{prefix.TrimEnd('/')}/datasets/{dataset}";
 
     public string VersionsPrefix => $"{_prefix}/versions/";
 

@@ -1,9 +1,8 @@
 using System.Text.Json;
 using Google.Protobuf;
 using Sidecar.Common.Envelope;
-using Sidecar.Node.Model;
 
-namespace Sidecar.Node.Api;
+namespace Sidecar.Node.Model;
 
 /// <summary>
 /// Parses the body of <c>POST /v1/users/{id}/updates</c>:
