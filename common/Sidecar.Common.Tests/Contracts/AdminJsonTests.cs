@@ -11,8 +11,22 @@ public sealed class AdminJsonTests
     {
         var status = new NodeStatus("n1", "dc-a", "v1", true, 3, 8, null, new Dictionary<string, long> { ["updates:0"] = 5, ["dc-b.updates:1"] = 7 });
         Assert.Equal(
-            """{"nodeId":"n1","datacenter":"dc-a","version":"v1","caughtUp":true,"lag":3,"assignedPartitions":8,"lastError":null,"positions":{"updates:0":5,"dc-b.updates:1":7},"rules":null}""",
+            """{"nodeId":"n1","datacenter":"dc-a","version":"v1","caughtUp":true,"lag":3,"assignedPartitions":8,"lastError":null,"positions":{"updates:0":5,"dc-b.updates:1":7},"rules":null,"dataset":"default","datasets":null}""",
             JsonSerializer.Serialize(status, AdminJson.Default.NodeStatus));
+    }
+
+    [Fact]
+    public void Node_status_of_a_named_dataset_and_from_a_node_before_datasets()
+    {
+        var status = new NodeStatus("n1", "dc-a", "s1", true, 0, 4, null, [], null, "segments", ["default", "segments"]);
+        Assert.EndsWith(""","dataset":"segments","datasets":["default","segments"]}""", JsonSerializer.Serialize(status, AdminJson.Default.NodeStatus));
+
+        // A node from before datasets says nothing of them: its status is the default dataset's.
+        var older = JsonSerializer.Deserialize(
+            """{"nodeId":"n1","datacenter":"dc-a","version":"v1","caughtUp":true,"lag":0,"assignedPartitions":1,"lastError":null,"positions":{},"rules":null}""",
+            AdminJson.Default.NodeStatus)!;
+        Assert.Equal("default", older.Dataset);
+        Assert.Null(older.Datasets);
     }
 
     [Fact]
@@ -22,7 +36,7 @@ public sealed class AdminJsonTests
             [new RuleStatus("hotel-search", ["clicks.b2c", "clicks.b2b"], 10, 30, 1, 2.5)], new Dictionary<string, long> { ["clicks.b2c:0"] = 4 }, 6);
         var status = new NodeStatus("n1", "dc-a", "v1", true, 0, 1, null, [], rules);
         Assert.Equal(
-            """{"nodeId":"n1","datacenter":"dc-a","version":"v1","caughtUp":true,"lag":0,"assignedPartitions":1,"lastError":null,"positions":{},"rules":{"file":"/etc/rules.yaml","hash":"0123456789abcdef","loadedAt":"2026-12-02T10:00:00+00:00","lastError":null,"groupId":"sidecar-rules","rules":[{"name":"hotel-search","topics":["clicks.b2c","clicks.b2b"],"matched":10,"ops":30,"deadLettered":1,"matchedPerSecond":2.5}],"sourceLag":{"clicks.b2c:0":4},"skipped":6}}""",
+            """{"nodeId":"n1","datacenter":"dc-a","version":"v1","caughtUp":true,"lag":0,"assignedPartitions":1,"lastError":null,"positions":{},"rules":{"file":"/etc/rules.yaml","hash":"0123456789abcdef","loadedAt":"2026-12-02T10:00:00+00:00","lastError":null,"groupId":"sidecar-rules","rules":[{"name":"hotel-search","topics":["clicks.b2c","clicks.b2b"],"matched":10,"ops":30,"deadLettered":1,"matchedPerSecond":2.5}],"sourceLag":{"clicks.b2c:0":4},"skipped":6},"dataset":"default","datasets":null}""",
             JsonSerializer.Serialize(status, AdminJson.Default.NodeStatus));
     }
 
