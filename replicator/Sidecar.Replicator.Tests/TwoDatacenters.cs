@@ -28,15 +28,19 @@ internal sealed class TwoDatacenters : IAsyncDisposable
 
     public NodeProcess NodeB { get; private set; } = null!;
 
-    public static async Task<TwoDatacenters> StartAsync(int partitions = 4, bool nodes = true)
+    /// <param name="datasets">Named datasets on both nodes (<c>Datasets:&lt;name&gt;:Topic</c> = the name), their topics in both Kafkas.</param>
+    public static async Task<TwoDatacenters> StartAsync(int partitions = 4, bool nodes = true, string[]? datasets = null)
     {
-        var kafkaA = await KafkaMockProcess.StartAsync($"updates:{partitions}", $"updates.dlq:{partitions}");
-        var kafkaB = await KafkaMockProcess.StartAsync($"updates:{partitions}", $"updates.dlq:{partitions}");
+        string[] names = ["updates", .. datasets ?? []];
+        string[] topics = [.. names.SelectMany(t => new[] { $"{t}:{partitions}", $"{t}.dlq:{partitions}" })];
+        var kafkaA = await KafkaMockProcess.StartAsync(topics);
+        var kafkaB = await KafkaMockProcess.StartAsync(topics);
         var dcs = new TwoDatacenters(kafkaA, kafkaB);
         if (nodes)
         {
-            dcs.NodeA = await NodeProcess.StartAsync(dcs._dir.Sub("a"), kafkaA.BootstrapServers, "dc-a", "a1");
-            dcs.NodeB = await NodeProcess.StartAsync(dcs._dir.Sub("b"), kafkaB.BootstrapServers, "dc-b", "b1");
+            string[] args = [.. (datasets ?? []).SelectMany(d => new[] { $"--Datasets:{d}:Topic", d })];
+            dcs.NodeA = await NodeProcess.StartAsync(dcs._dir.Sub("a"), kafkaA.BootstrapServers, "dc-a", "a1", args);
+            dcs.NodeB = await NodeProcess.StartAsync(dcs._dir.Sub("b"), kafkaB.BootstrapServers, "dc-b", "b1", args);
         }
 
         return dcs;
