@@ -101,7 +101,9 @@ public sealed class Cluster : IAsyncLifetime
         await _starting.WaitAsync();
         try
         {
-            var node = await NodeProcess.StartAsync(_dir.Sub(id), null, dc, id, "--urls", _urls[id], "--Api:H2cUrl", $"http://127.0.0.1:{_h2cPorts[id]}");
+            // Each node serves a named dataset beside the default one: the proxy routes both path forms.
+            var node = await NodeProcess.StartAsync(_dir.Sub(id), null, dc, id, "--urls", _urls[id], "--Api:H2cUrl", $"http://127.0.0.1:{_h2cPorts[id]}",
+                "--Datasets:recent:Topic", "recent");
             lock (_nodes)
             {
                 _nodes[id] = node;
