@@ -25,7 +25,18 @@ public sealed partial class StackTests
             Assert.True(load.ExitCode == 0, $"load exited {load.ExitCode}:\n{load.Output}");
             Assert.Contains("clickstream events/s into clicks.b2c, clicks.b2b", load.Output, StringComparison.Ordinal);
             Assert.Matches(@"events\s+[1-9]\d*", load.Output);
+            Assert.Contains("moves the user's segment in the dataset segments", load.Output, StringComparison.Ordinal);
         }
+
+        // Some of the load's users have a segment, read through either proxy.
+        var segmented = 0;
+        for (var u = 0; u < 40; u++)
+        {
+            using var response = await Http.GetAsync($"{(u % 2 == 0 ? Stack.ProxyA : Stack.ProxyB)}/v1/datasets/segments/users/user-{u:D5}");
+            segmented += response.IsSuccessStatusCode ? 1 : 0;
+        }
+
+        Assert.True(segmented > 0, "no user of the load has a segment");
 
         var bootstrap = JsonSerializer.Deserialize<Dictionary<string, string>>(await File.ReadAllTextAsync(Path.Combine(Stack.DataRoot, "kafka-bootstrap.json")))!;
         Assert.Equal(["dc-a", "dc-b"], bootstrap.Keys.Order());

@@ -49,6 +49,29 @@ public sealed partial class StackTests(StackFixture fixture, ITestOutputHelper o
     }
 
     [Fact]
+    public async Task A_write_to_the_segments_dataset_through_dc_a_is_readable_through_dc_b_and_only_there()
+    {
+        var user = "segment-" + Guid.NewGuid().ToString("n")[..8];
+        var body = """{"ops":[{"op":"set","field":"segment","value":"planner"},{"op":"incr","counter":"moves","by":3}]}""";
+        using var write = await Http.PostAsync($"{Stack.ProxyA}/v1/datasets/segments/users/{user}/updates?wait=applied", new StringContent(body, Encoding.UTF8, "application/json"));
+        Assert.True(write.IsSuccessStatusCode, $"write through dc-a's proxy: {(int)write.StatusCode} {await write.Content.ReadAsStringAsync()}");
+        Assert.Equal("segments", (await write.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("topic").GetString());
+
+        // Mirrored by the replicator (it mirrors every dataset's topic), applied by dc-b's node to the same dataset.
+        JsonElement? read = null;
+        await Wait.UntilAsync(Stack.Process, "the segment in dc-b", async () =>
+        {
+            using var response = await Http.GetAsync($"{Stack.ProxyB}/v1/datasets/segments/users/{user}");
+            read = response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<JsonElement>() : null;
+            return read is not null;
+        }, TimeSpan.FromSeconds(60));
+        Assert.Equal("planner", read!.Value.GetProperty("fields").GetProperty("segment").GetString());
+        Assert.Equal(3, read.Value.GetProperty("counters").GetProperty("moves").GetInt64());
+        using var inDefault = await Http.GetAsync($"{Stack.ProxyB}/v1/users/{user}");
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, inDefault.StatusCode);
+    }
+
+    [Fact]
     public async Task Status_shows_both_datacenters_their_nodes_replication_and_a_users_route()
     {
         var route = await Http.GetFromJsonAsync<JsonElement>($"{Stack.ProxyA}/proxy/route/user-00042");

@@ -9,7 +9,8 @@ namespace Sidecar.Stack;
 /// <summary>
 /// <c>load</c>: the demo workload. Users search hotels: each search pushes the hotel to the user's
 /// bounded "recent" list, sets the last searched city and counts searches; between searches the
-/// user's page reads the document back. Each user lives in one datacenter (its requests go to
+/// user's page reads the document back, and one search in four moves the user to a segment
+/// (a field and a counter in the named dataset <c>segments</c>, read back too). Each user lives in one datacenter (its requests go to
 /// that datacenter's proxy). Besides, the users' clickstream (searches, bookings, page views as
 /// JSON) goes straight into their datacenter's Kafka topics clicks.b2c / clicks.b2b, which the
 /// nodes' ingest rules (compose/rules/clickstream.yaml) turn into updates. Each Kafka's bootstrap
@@ -19,6 +20,8 @@ namespace Sidecar.Stack;
 internal static class LoadCommand
 {
     private static readonly string[] Cities = ["Goa", "Lisbon", "Kyoto", "Oslo", "Lima", "Cairo", "Hanoi", "Quito", "Porto", "Dakar"];
+
+    private static readonly string[] Segments = ["explorer", "planner", "business", "family"];
 
     public static Command Create()
     {
@@ -87,7 +90,7 @@ internal static class LoadCommand
         var workers = Math.Clamp(rate / 20, 2, 64);
         var perWorker = TimeSpan.FromSeconds(workers / (double)rate);
         var issued = 0;
-        Console.WriteLine($"load: {users} users searching hotels through {string.Join(", ", proxies)}, {rate}/s for up to {duration} or {count} searches");
+        Console.WriteLine($"load: {users} users searching hotels through {string.Join(", ", proxies)}, {rate}/s for up to {duration} or {count} searches; one in four also moves the user's segment in the dataset {StackLayout.NamedDatasets[0]}");
         if (kafka.Count > 0)
         {
             Console.WriteLine($"load: {eventRate} clickstream events/s into {string.Join(", ", StackLayout.SourceTopics)} of {string.Join(" and ", StackLayout.Datacenters.Zip(kafka, (dc, b) => $"{dc} ({b})"))}");
@@ -135,6 +138,13 @@ internal static class LoadCommand
         var body = $$"""{"ops":[{"op":"push","list":"recent","item":"{{hotel}}","max":20},{"op":"set","field":"last_city","value":"{{city}}"},{"op":"incr","counter":"searches","by":1}]}""";
         await TimedAsync(stats, true, () => http.PostAsync($"{proxy}/v1/users/{user}/updates", new StringContent(body, Encoding.UTF8, "application/json"), ct), ct);
         await TimedAsync(stats, false, () => http.GetAsync($"{proxy}/v1/users/{user}", ct), ct);
+        if (random.Next(4) == 0)
+        {
+            var segment = $$"""{"ops":[{"op":"set","field":"segment","value":"{{Segments[random.Next(Segments.Length)]}}"},{"op":"incr","counter":"moves","by":1}]}""";
+            var path = $"{proxy}/v1/datasets/{StackLayout.NamedDatasets[0]}/users/{user}";
+            await TimedAsync(stats, true, () => http.PostAsync($"{path}/updates", new StringContent(segment, Encoding.UTF8, "application/json"), ct), ct);
+            await TimedAsync(stats, false, () => http.GetAsync(path, ct), ct);
+        }
     }
 
     private static async Task TimedAsync(LoadStats stats, bool write, Func<Task<HttpResponseMessage>> send, CancellationToken ct)

@@ -16,6 +16,11 @@ internal sealed class StackLayout
     /// <summary>The clickstream topics every datacenter's Kafka holds (8 partitions each) and the rules file reads.</summary>
     public static readonly string[] SourceTopics = ["clicks.b2c", "clicks.b2b"];
 
+    /// <summary>The named datasets every node serves beside the default one (<c>Datasets:&lt;name&gt;:Topic</c>
+    /// = the name), whose topics every datacenter's Kafka holds and the replicators mirror: user
+    /// segments, set by the load and rebuilt by a snapshot rollout (<c>sidecarctl ... --dataset segments</c>).</summary>
+    public static readonly string[] NamedDatasets = ["segments"];
+
     /// <summary>The ingest rules every node runs (<c>Rules:File</c>): the demo's, in the repository.</summary>
     public static string RulesFile => Path.Combine(Repo.Root, "compose", "rules", "clickstream.yaml");
 

@@ -56,7 +56,8 @@ internal sealed class TwoDatacenterStack : IAsyncDisposable
         _log.Say("starting Consul (2 WAN-joined datacenters) and Kafka (a mock cluster host per datacenter)");
         var consulTask = ConsulAgent.StartWanPairAsync(dcs[0], dcs[1], _layout.ConsulPorts(0), _layout.ConsulPorts(1));
         // The clickstream's source topics too: the mock cannot create topics on demand (no admin CreateTopics).
-        var kafkaTasks = dcs.Select(_ => KafkaMockProcess.StartAsync(["updates:8", "updates.dlq:8", .. StackLayout.SourceTopics.Select(t => t + ":8")])).ToList();
+        var kafkaTasks = dcs.Select(_ => KafkaMockProcess.StartAsync(["updates:8", "updates.dlq:8", .. StackLayout.SourceTopics.Select(t => t + ":8"),
+            .. StackLayout.NamedDatasets.SelectMany(d => new[] { d + ":8", d + ".dlq:8" })])).ToList();
         await CollectAsync([consulTask], c => [Part(c.A, c.A.Process), Part(c.B, c.B.Process)],
             kafkaTasks, k => [Part(k, k.Process, "kafka-" + dcs[kafkaTasks.FindIndex(t => t.IsCompletedSuccessfully && t.Result == k)])]);
         var kafka = kafkaTasks.Select(t => t.Result).ToArray();
@@ -72,13 +73,18 @@ internal sealed class TwoDatacenterStack : IAsyncDisposable
             {
                 var id = StackLayout.NodeId(dc, i);
                 nodeTasks.Add(NodeProcess.StartAsync(Path.Combine(_layout.DataRoot, id), kafka[dc].BootstrapServers, dcs[dc], id,
-                    "--urls", _layout.Node(dc, i), "--Api:H2cUrl", _layout.NodeH2c(dc, i), "--Consul:Address", _layout.Consul(dc),
-                    "--Rules:File", StackLayout.RulesFile));
+                    [
+                        "--urls", _layout.Node(dc, i), "--Api:H2cUrl", _layout.NodeH2c(dc, i), "--Consul:Address", _layout.Consul(dc),
+                        "--Rules:File", StackLayout.RulesFile, .. StackLayout.NamedDatasets.SelectMany(d => new[] { $"--Datasets:{d}:Topic", d }),
+                    ]));
             }
         }
 
+        // Every dataset's topic is mirrored: the default one's and each named dataset's.
+        string[] mirrored = ["updates", .. StackLayout.NamedDatasets];
         var replicatorTasks = Enumerable.Range(0, dcs.Length).Select(source => ReplicatorProcess.StartAsync(
-            StackLayout.ReplicatorId(source), dcs[source], kafka[source], dcs[1 - source], kafka[1 - source], "--urls", _layout.Replicator(source))).ToList();
+            StackLayout.ReplicatorId(source), dcs[source], kafka[source], dcs[1 - source], kafka[1 - source],
+            ["--urls", _layout.Replicator(source), .. mirrored.SelectMany((t, i) => new[] { $"--Replicator:Topics:{i}", t })])).ToList();
         await CollectAsync(nodeTasks, n => [Part(n, n.Process)], replicatorTasks, r => [Part(r, r.Process)]);
         cancellationToken.ThrowIfCancellationRequested();
 
