@@ -102,6 +102,18 @@ public sealed partial class StackTests(StackFixture fixture, ITestOutputHelper o
 
         Assert.Equal(["dc-a", "dc-b"], facts.GetProperty("replicators").EnumerateArray().Select(r => r.GetProperty("source").GetString()).Order());
         Assert.All(facts.GetProperty("replicators").EnumerateArray(), r => Assert.True(r.GetProperty("up").GetBoolean()));
+        Assert.Equal("default", facts.GetProperty("dataset").GetString());
+
+        // The segments dataset's versions: every node serves it, on its initial version (no round yet).
+        var (segmentsExit, segmentsJson) = await SidecarCtl.RunAsync(StatusArgs("--json", "--interval", "0", "--dataset", "segments"));
+        Assert.True(segmentsExit == 0, segmentsJson);
+        var segments = JsonDocument.Parse(segmentsJson.Split('\n').First(l => l.StartsWith('{'))).RootElement;
+        Assert.Equal("segments", segments.GetProperty("dataset").GetString());
+        var segmentNodes = segments.GetProperty("datacenters").EnumerateArray().SelectMany(d => d.GetProperty("nodes").EnumerateArray()).ToList();
+        Assert.Equal(4, segmentNodes.Count);
+        Assert.All(segmentNodes, n => Assert.Equal("initial", n.GetProperty("version").GetString()));
+        var (unknownExit, unknown) = await SidecarCtl.RunAsync(StatusArgs("--json", "--interval", "0", "--dataset", "nope"));
+        Assert.True(unknownExit == 1, $"a dataset no node serves: exit {unknownExit}\n{unknown}");
     }
 
     [Fact]

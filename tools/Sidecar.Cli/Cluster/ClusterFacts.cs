@@ -8,14 +8,15 @@ namespace Sidecar.Cli.Cluster;
 // (?dc=), rollout keys, nodes, replicators and proxies. Rates and recent latencies are over the
 // time since the reader's previous read (null on the first one).
 
-/// <summary>One read of the whole system.</summary>
+/// <summary>One read of the whole system; versions and rollouts are those of <paramref name="Dataset"/>.</summary>
 public sealed record ClusterFacts(
     DateTimeOffset At,
     string Consul,
     IReadOnlyList<DatacenterFacts> Datacenters,
     IReadOnlyList<ReplicatorFacts> Replicators,
     IReadOnlyList<ProxyFacts> Proxies,
-    IReadOnlyList<string> Problems);
+    IReadOnlyList<string> Problems,
+    string Dataset = DatasetName.Default);
 
 /// <summary>A datacenter: its committed version and rollout (its own Consul KV) and its nodes.</summary>
 public sealed record DatacenterFacts(string Name, string? Committed, RolloutFacts? Rollout, IReadOnlyList<NodeFacts> Nodes, string? Error);

@@ -44,7 +44,7 @@ internal sealed class ClusterOptions
         var targets = new ClusterTargets(result.GetValue(Service)!, Urls(result.GetValue(Proxies)!, "--proxy"), Urls(result.GetValue(Replicators)!, "--replicator"));
         var consul = Shared.Client(result);
         var http = new HttpClient { Timeout = TimeSpan.FromSeconds(3) };
-        return (new ClusterReader(consul, Shared.Keys(result), targets, http, Shared.Time), consul, http);
+        return (new ClusterReader(consul, Shared.Keys(result), targets, http, Shared.Time, result.GetValue(Shared.Dataset)!), consul, http);
     }
 
     private static List<Uri> Urls(string[] values, string option) =>

@@ -27,10 +27,14 @@ public sealed class ClusterReader
     private readonly Dictionary<string, Queue<(string Text, DateTimeOffset At)>> _previous = [];
     private readonly Lock _lock = new();
     private readonly TimeProvider _time;
+    private readonly string _dataset;
 
+    /// <param name="keys">The rollout keys of <paramref name="dataset"/>.</param>
     /// <param name="time">The clock of the facts' time and of the rates between scrapes; the system's by default.</param>
-    public ClusterReader(ConsulClient consul, RolloutKeys keys, ClusterTargets targets, HttpClient http, TimeProvider? time = null)
+    /// <param name="dataset">The dataset whose versions and rollout are shown (the nodes' <c>/admin/status?dataset=</c>).</param>
+    public ClusterReader(ConsulClient consul, RolloutKeys keys, ClusterTargets targets, HttpClient http, TimeProvider? time = null, string dataset = DatasetName.Default)
     {
+        _dataset = dataset;
         _time = time ?? TimeProvider.System;
         _consul = consul;
         _keys = keys;
@@ -55,7 +59,7 @@ public sealed class ClusterReader
         var datacenters = Task.WhenAll(names.Order(StringComparer.Ordinal).Select(dc => DatacenterAsync(dc, cancellationToken)));
         var replicators = Task.WhenAll(_targets.Replicators.Select(r => ReplicatorAsync(r, cancellationToken)));
         var proxies = Task.WhenAll(_targets.Proxies.Select(p => ProxyAsync(p, cancellationToken)));
-        return new ClusterFacts(_time.GetUtcNow(), Show(_consul.Options.Address), await datacenters, await replicators, await proxies, problems);
+        return new ClusterFacts(_time.GetUtcNow(), Show(_consul.Options.Address), await datacenters, await replicators, await proxies, problems, _dataset);
     }
 
     /// <summary>Where each proxy sends <paramref name="userId"/> now.</summary>
@@ -125,10 +129,12 @@ public sealed class ClusterReader
         var url = new Uri($"http://{(string.IsNullOrEmpty(instance.Service.Address) ? instance.Node.Address : instance.Service.Address)}:{instance.Service.Port}");
         var health = instance.Checks.Any(c => c.Status == "critical") ? "critical" : instance.Checks.Any(c => c.Status == "warning") ? "warning" : "passing";
         var output = string.Join("; ", instance.Checks.Where(c => c.Status != "passing" && !string.IsNullOrEmpty(c.Output)).Select(c => c.Output));
-        var registered = instance.Service.Meta?.GetValueOrDefault(ServiceMetaKeys.Version);
+        // The version a node registers in Consul is its default dataset's.
+        var registered = _dataset == DatasetName.Default ? instance.Service.Meta?.GetValueOrDefault(ServiceMetaKeys.Version) : null;
         try
         {
-            var statusTask = _http.GetFromJsonAsync(new Uri(url, "/admin/status"), AdminJson.Default.NodeStatus, cancellationToken);
+            var statusPath = _dataset == DatasetName.Default ? "/admin/status" : "/admin/status?dataset=" + Uri.EscapeDataString(_dataset);
+            var statusTask = _http.GetFromJsonAsync(new Uri(url, statusPath), AdminJson.Default.NodeStatus, cancellationToken);
             var scrape = await ScrapeAsync(url, cancellationToken);
             var status = await statusTask ?? throw new JsonException("/admin/status answered null");
             var (text, before, seconds) = scrape;

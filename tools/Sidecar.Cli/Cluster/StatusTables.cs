@@ -1,3 +1,4 @@
+using Sidecar.Common.Contracts;
 using Spectre.Console;
 
 namespace Sidecar.Cli.Cluster;
@@ -7,7 +8,8 @@ internal static class StatusTables
 {
     public static void Write(IAnsiConsole console, ClusterFacts facts, UserRoute? route)
     {
-        console.MarkupLine($"[bold]Sidecar status[/] at {StatusCommand.Clock(facts.At)} UTC from Consul {Markup.Escape(facts.Consul)}");
+        console.MarkupLine($"[bold]Sidecar status[/] at {StatusCommand.Clock(facts.At)} UTC from Consul {Markup.Escape(facts.Consul)}"
+            + (facts.Dataset == DatasetName.Default ? "" : $", dataset [bold]{Markup.Escape(facts.Dataset)}[/]"));
         foreach (var problem in facts.Problems)
         {
             console.MarkupLine($"[red]problem:[/] {Markup.Escape(problem)}");
