@@ -31,12 +31,13 @@ internal static class NodeServices
         services.AddSingleton<IValidateOptions<RulesOptions>, RulesOptionsValidator>();
         services.AddSingleton<IValidateOptions<RulesOptions>, RulesFileValidator>();
 
-        // What every dataset shares: one clock, one Kafka, one set of instruments.
+        // What every dataset shares: one clock, one Kafka, one set of instruments, one block cache.
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new HybridLogicalClock(
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<NodeOptions>>().Value.MaxClockDrift));
         services.AddSingleton<KafkaConnection>();
         services.AddSingleton<NodeInstruments>();
+        services.AddSingleton<BlockCache>();
         services.AddSingleton<UpdateFactory>();
         services.AddSingleton<WriteService>();
         services.AddSingleton<NodeDatasets>();

@@ -5,6 +5,7 @@ using Sidecar.Common.Clocks;
 using Sidecar.Node.Configuration;
 using Sidecar.Node.Kafka;
 using Sidecar.Node.Metrics;
+using Sidecar.Node.Storage;
 using Sidecar.Store.Rollout;
 
 namespace Sidecar.Node.Datasets;
@@ -14,7 +15,8 @@ namespace Sidecar.Node.Datasets;
 /// (<see cref="NodeServices.AddDatasetParts"/>), bound from the node's configuration with the
 /// dataset's own settings over it, so every part reads its dataset's data root, topics, list cap
 /// and Consul keys through the options it always read. The node-wide parts are the node's
-/// instances: one clock, one Kafka connection, one set of instruments, one health and lifetime.
+/// instances: one clock, one Kafka connection, one set of instruments, one block cache, one health
+/// and lifetime.
 /// </summary>
 internal static class DatasetContainer
 {
@@ -37,6 +39,7 @@ internal static class DatasetContainer
         Share<HybridLogicalClock>(services, node);
         Share<KafkaConnection>(services, node);
         Share<NodeInstruments>(services, node);
+        Share<BlockCache>(services, node);
         Share<HealthCheckService>(services, node);
         Share<IHostApplicationLifetime>(services, node);
         var withConsul = !string.IsNullOrWhiteSpace(consul.Address);

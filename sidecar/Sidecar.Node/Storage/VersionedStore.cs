@@ -33,12 +33,12 @@ internal sealed class VersionedStore : IDisposable
     private readonly List<StoreVersion> _closing = [];
     private volatile bool _disposed;
 
-    public VersionedStore(IOptions<NodeOptions> node, IOptions<StoreOptions> options, ILogger<VersionedStore> logger)
+    public VersionedStore(IOptions<NodeOptions> node, IOptions<StoreOptions> options, BlockCache blockCache, ILogger<VersionedStore> logger)
     {
         _root = Path.GetFullPath(node.Value.DataRoot);
         _options = options.Value;
         _logger = logger;
-        _blockCache = Cache.CreateLru((ulong)_options.BlockCacheMb << 20);
+        _blockCache = blockCache.Cache;
         var id = ReadCurrent() ?? InitialVersion;
         _live = StoreVersion.Open(id, VersionPath(id), _options, _blockCache);
         WriteCurrent(id);
