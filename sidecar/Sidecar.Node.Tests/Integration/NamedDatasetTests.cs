@@ -124,6 +124,47 @@ public sealed class NamedDatasetTests
     }
 
     [Fact]
+    public async Task A_removed_dataset_is_not_served_and_its_data_is_kept_for_the_grace_then_deleted()
+    {
+        using var dir = new TempDir();
+        await using var kafka = await KafkaMockProcess.StartAsync("updates:2", "updates.dlq:2", "recent:2", "recent.dlq:2");
+        string[] recent = ["--Datasets:recent:Topic", "recent"];
+        var recentDir = Path.Combine(dir.Sub("n"), "datasets", "recent");
+        async Task<NodeProcess> StartAsync(params string[] args) => await NodeProcess.StartAsync(dir.Sub("n"), kafka.BootstrapServers, extra: args);
+        async Task StopAsync(NodeProcess node)
+        {
+            Assert.Equal(0, await node.Process.TerminateAsync(TimeSpan.FromSeconds(20)));
+            await node.DisposeAsync();
+        }
+
+        var node = await StartAsync(recent);
+        Assert.Equal(HttpStatusCode.OK, (await node.Http.PostAsync("/v1/datasets/recent/users/r/updates?wait=applied", Json("""{"ops":[{"op":"incr","counter":"n","by":4}]}"""))).StatusCode);
+        await StopAsync(node);
+
+        // Removed: not served, its data kept (a week by default) and marked.
+        node = await StartAsync();
+        Assert.Equal(HttpStatusCode.NotFound, (await node.Http.GetAsync("/v1/datasets/recent/users/r")).StatusCode);
+        Assert.True(File.Exists(Path.Combine(recentDir, "SIDECAR_REMOVED_AT")));
+        Assert.Contains("Dataset recent is no longer configured", node.Process.Output);
+        await StopAsync(node);
+
+        // Put back within the grace: served as it was.
+        node = await StartAsync(recent);
+        Assert.Equal(4, await Counter(node, "/v1/datasets/recent/users/r", "n"));
+        Assert.False(File.Exists(Path.Combine(recentDir, "SIDECAR_REMOVED_AT")));
+        await StopAsync(node);
+
+        // Removed for longer than the grace (zero here): marked at the first start, deleted at the next.
+        node = await StartAsync("--Node:RemovedDatasetGrace", "00:00:00");
+        Assert.True(Directory.Exists(recentDir));
+        await StopAsync(node);
+        node = await StartAsync("--Node:RemovedDatasetGrace", "00:00:00");
+        Assert.False(Directory.Exists(recentDir));
+        Assert.Contains("Deleted the data of dataset recent", node.Process.Output);
+        await StopAsync(node);
+    }
+
+    [Fact]
     public async Task Bad_dataset_sections_stop_the_node_with_every_problem_listed()
     {
         using var dir = new TempDir();

@@ -20,6 +20,12 @@ public sealed class NodeOptions
     [Required]
     public string DataRoot { get; set; } = ".data/node";
 
+    /// <summary>How long the data of a dataset whose <c>Datasets:&lt;name&gt;</c> section was removed
+    /// stays on disk (not served), from the first start without it: put the section back within it
+    /// and the dataset is served as it was.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "365.00:00:00")]
+    public TimeSpan RemovedDatasetGrace { get; set; } = TimeSpan.FromDays(7);
+
     /// <summary>A remote timestamp further ahead than this is not adopted by the local clock.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan MaxClockDrift { get; set; } = TimeSpan.FromMinutes(1);

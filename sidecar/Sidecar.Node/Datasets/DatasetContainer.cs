@@ -76,8 +76,11 @@ internal static class DatasetContainer
         return settings;
     }
 
+    /// <summary>The folder of the node's data root that holds the named datasets.</summary>
+    public const string Folder = "datasets";
+
     /// <summary>A named dataset's data root: <c>&lt;Node:DataRoot&gt;/datasets/&lt;name&gt;</c> (the default dataset keeps the node's).</summary>
-    public static string DataRoot(string nodeDataRoot, string name) => Path.Combine(nodeDataRoot, "datasets", name);
+    public static string DataRoot(string nodeDataRoot, string name) => Path.Combine(nodeDataRoot, Folder, name);
 
     private static void Share<T>(IServiceCollection services, IServiceProvider node)
         where T : class =>

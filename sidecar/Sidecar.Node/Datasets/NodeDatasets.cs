@@ -15,11 +15,14 @@ internal sealed class NodeDatasets : IDisposable
     private readonly Dictionary<string, Dataset> _byName = new(StringComparer.Ordinal);
     private readonly List<(Dataset Dataset, ServiceProvider Parts)> _named = [];
 
-    public NodeDatasets(IServiceProvider node, IConfiguration configuration, VersionedStore defaultStore, IOptions<DatasetsOptions> datasets)
+    public NodeDatasets(
+        IServiceProvider node, IConfiguration configuration, VersionedStore defaultStore, IOptions<DatasetsOptions> datasets,
+        IOptions<NodeOptions> nodeOptions, TimeProvider time, ILogger<NodeDatasets> logger)
     {
         // The default store first: with the embedded Kafka it clears the whole data root, the
         // named datasets' directories under it included, before any of them opens.
         _ = defaultStore;
+        RemovedDatasetsSweep.Run(nodeOptions.Value, datasets.Value, time, logger);
         Default = new Dataset(DatasetName.Default, node);
         _byName[Default.Name] = Default;
         foreach (var (name, options) in datasets.Value.Named.OrderBy(d => d.Key, StringComparer.Ordinal))
