@@ -32,13 +32,7 @@ internal static class NodeGetBench
         var body = await node.Http.GetByteArrayAsync("/v1/users/user-0");
         var bodyFile = dir.Sub("body.json");
         await File.WriteAllBytesAsync(bodyFile, body);
-        var script = dir.Sub("users.lua");
-        await File.WriteAllTextAsync(script, $$"""
-            math.randomseed(42)
-            request = function()
-              return wrk.format("GET", "/v1/users/user-" .. math.random(0, {{users - 1}}))
-            end
-            """);
+        var script = await UsersScriptAsync(dir, users);
 
         var bareUrl = $"http://127.0.0.1:{ChildProcess.FreePort()}";
         await using var bare = ChildProcess.StartDotnet("bare", typeof(NodeGetBench).Assembly.Location, ["bare", "--urls", bareUrl, "--body", bodyFile]);
@@ -80,10 +74,23 @@ internal static class NodeGetBench
         }
     }
 
+    /// <summary>A wrk script that GETs random users of the default dataset, the same sequence every run.</summary>
+    public static async Task<string> UsersScriptAsync(TempDir dir, int users)
+    {
+        var script = dir.Sub("users.lua");
+        await File.WriteAllTextAsync(script, $$"""
+            math.randomseed(42)
+            request = function()
+              return wrk.format("GET", "/v1/users/user-" .. math.random(0, {{users - 1}}))
+            end
+            """);
+        return script;
+    }
+
     private static string Ratio(WrkResult result, WrkResult baseline) => $"{result.RequestsPerSecond / baseline.RequestsPerSecond:0.00}x";
 
-    /// <remarks>The node's CPU per request includes applying the streamed updates, when there are any.</remarks>
-    private static async Task<(WrkResult Wrk, double AppliedPerSecond, double CpuPerRequest)> MeasureAsync(NodeProcess node, string script, int seconds, int connections)
+    /// <remarks>The node's CPU per request includes applying the streamed updates, when there are any (of every dataset).</remarks>
+    public static async Task<(WrkResult Wrk, double AppliedPerSecond, double CpuPerRequest)> MeasureAsync(NodeProcess node, string script, int seconds, int connections)
     {
         var before = await PrometheusText.SumAsync(node.Http, NodeMetricNames.UpdatesApplied.Exported);
         var cpu = CpuTime.Of(node.Process.Pid);

@@ -1,7 +1,7 @@
 using Sidecar.Bench;
 using Sidecar.Common.Kafka;
 
-// Usage: Sidecar.Bench <node-get|ingest|rules|rules-map|replication|expressions|bare|bare-forwarder> [options]; see bench/README.md.
+// Usage: Sidecar.Bench <node-get|ingest|datasets|rules|rules-map|replication|expressions|bare|bare-forwarder> [options]; see bench/README.md.
 NativeKafka.EnsureLoaded();
 var command = args.FirstOrDefault() ?? "";
 var options = BenchArgs.Parse(args.Skip(1));
@@ -12,6 +12,9 @@ switch (command)
         break;
     case "ingest":
         await IngestBench.RunAsync(options);
+        break;
+    case "datasets":
+        await DatasetsBench.RunAsync(options);
         break;
     case "rules":
         await RulesBench.RunAsync(options);
@@ -34,7 +37,7 @@ switch (command)
         await BareForwarder.ServeAsync(options);
         break;
     default:
-        Console.Error.WriteLine("usage: Sidecar.Bench <node-get|ingest|rules|rules-map|replication|expressions> [--name value ...]");
+        Console.Error.WriteLine("usage: Sidecar.Bench <node-get|ingest|datasets|rules|rules-map|replication|expressions> [--name value ...]");
         return 2;
 }
 

@@ -42,27 +42,13 @@ internal static class RulesBench
         var rows = new List<object[]>();
         for (var round = 1; round <= rounds; round++)
         {
-            // Alternating, so that neither side always runs on the warmer (or the busier) machine.
-            var rulesFirst = round % 2 == 1;
-            Run? r = null, p = null;
-            for (var side = 0; side < 2; side++)
-            {
-                if ((side == 0) == rulesFirst)
-                {
-                    r = await RulesRunAsync(events, users, partitions);
-                }
-                else
-                {
-                    p = await PlainRunAsync(events, users, partitions);
-                }
-            }
-
-            rules.Add(r!.Rate);
+            var (r, p) = await Rounds.AlternateAsync(round, () => RulesRunAsync(events, users, partitions), () => PlainRunAsync(events, users, partitions));
+            rules.Add(r.Rate);
             mapping.Add(r.MappingRate);
-            plain.Add(p!.Rate);
+            plain.Add(p.Rate);
             ratios.Add(r.Rate / p.Rate);
             cpuRatios.Add(p.CpuMicros / r.CpuMicros);
-            rows.Add([round, rulesFirst ? "rules, plain" : "plain, rules", r.MappingRate, r.Rate, p.Rate, $"{r.Rate / p.Rate:0.00}x",
+            rows.Add([round, Rounds.Order(round, "rules", "plain"), r.MappingRate, r.Rate, p.Rate, $"{r.Rate / p.Rate:0.00}x",
                 $"{r.CpuMicros:0.0} / {p.CpuMicros:0.0}", $"{r.Startup:0.0} / {p.Startup:0.0}"]);
             Report.Note($"round {round}: rules {r.Rate:0} events/s (mapped at {r.MappingRate:0}/s), plain {p.Rate:0} updates/s");
         }
@@ -107,7 +93,7 @@ internal static class RulesBench
         await using var node = await NodeProcess.StartAsync(dir.Sub("node"), kafka.BootstrapServers, "dc-a", "bench", "--Rules:File", file);
         var live = started.Elapsed.TotalSeconds;
         var cpu = CpuTime.Of(node.Process.Pid);
-        var samples = await SampleAsync(node, events, NodeMetricNames.RuleMatched.Exported);
+        var samples = await IngestBench.SampleAsync(node, events, NodeMetricNames.RuleMatched.Exported);
         var cpuUsed = CpuTime.Of(node.Process.Pid) - cpu;
         IngestBench.EnsureNothingDropped(kafka.BootstrapServers, "updates", partitions);
         var first = samples.Last(s => s.First == 0);
@@ -134,38 +120,12 @@ internal static class RulesBench
         await using var node = await NodeProcess.StartAsync(dir.Sub("node"), kafka.BootstrapServers, "dc-a", "bench");
         var live = started.Elapsed.TotalSeconds;
         var cpu = CpuTime.Of(node.Process.Pid);
-        var samples = await SampleAsync(node, events, NodeMetricNames.UpdatesApplied.Exported);
+        var samples = await IngestBench.SampleAsync(node, events, NodeMetricNames.UpdatesApplied.Exported);
         var cpuUsed = CpuTime.Of(node.Process.Pid) - cpu;
         var first = samples.Last(s => s.First == 0);
         var done = samples[^1];
         var rate = events / (done.Seconds - first.Seconds);
         return new Run(rate, double.NaN, cpuUsed.TotalMicroseconds / events, live + first.Seconds);
-    }
-
-    /// <summary>Scrapes every 100 ms until <paramref name="events"/> records are applied; <paramref name="firstCounter"/> is the one that moves first.</summary>
-    private static async Task<List<(double Seconds, double First, double Applied)>> SampleAsync(NodeProcess node, int events, string firstCounter)
-    {
-        // The moment the node answered live counts as a sample of no progress: on a busy machine
-        // the node may have begun before its first scrape.
-        var samples = new List<(double, double, double)> { (0, 0, 0) };
-        var clock = Stopwatch.StartNew();
-        while (true)
-        {
-            var text = await node.Http.GetStringAsync("/metrics");
-            var applied = PrometheusText.Sum(text, NodeMetricNames.UpdatesApplied.Exported);
-            samples.Add((clock.Elapsed.TotalSeconds, PrometheusText.Sum(text, firstCounter), applied));
-            if (applied >= events)
-            {
-                return samples;
-            }
-
-            if (clock.Elapsed > TimeSpan.FromMinutes(10))
-            {
-                throw new TimeoutException($"only {applied} of {events} applied in 10 minutes");
-            }
-
-            await Task.Delay(100);
-        }
     }
 
     /// <summary>Produces raw records keyed by user without waiting for each; throws if any failed.</summary>

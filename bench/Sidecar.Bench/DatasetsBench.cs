@@ -1,0 +1,224 @@
+using System.Diagnostics;
+using Sidecar.Common.Contracts;
+using Sidecar.Common.Metrics;
+using Sidecar.Testing;
+
+namespace Sidecar.Bench;
+
+/// <summary>
+/// What a second dataset costs a node, in one run, next to the same node with one dataset: the
+/// ingest of a backlog split between the two datasets' topics, GETs of the default dataset while a
+/// feed is split between them, and the node's resident memory. Every case gets a fresh Kafka and
+/// node; the two configurations alternate over rounds.
+/// </summary>
+internal static class DatasetsBench
+{
+    private static readonly Layout One = new("one dataset", [new("default", "updates")], []);
+
+    private static readonly Layout Two = new("two datasets", [new("default", "updates"), new("segments", "segments")],
+        ["--Datasets:segments:Topic", "segments"]);
+
+    public static async Task RunAsync(BenchArgs args)
+    {
+        var rounds = args.Int("rounds", 3);
+        var only = args.Text("only", "");
+        // --users, when given, is the user count of both parts; the defaults are ingest's and node-get's.
+        if (only is "" or "ingest")
+        {
+            await IngestAsync(args.Int("records", 1_000_000), args.Int("users", 100_000), args.Int("partitions", 16), rounds);
+        }
+
+        if (only is "" or "get")
+        {
+            await GetAsync(args.Int("users", 10_000), args.Int("rate", 10_000), args.Int("seconds", 20), args.Int("connections", 64), rounds);
+        }
+    }
+
+    private sealed record Dataset(string Name, string Topic)
+    {
+        /// <summary>What every node metric of this dataset carries.</summary>
+        public string Label => $"dataset=\"{Name}\"";
+    }
+
+    /// <summary>A node's datasets, the default one first, and the node arguments that add the others.</summary>
+    private sealed record Layout(string Name, Dataset[] Datasets, string[] NodeArgs)
+    {
+        public string[] KafkaTopics(int partitions) =>
+            [.. Datasets.SelectMany(d => new[] { $"{d.Topic}:{partitions}", $"{d.Topic}.dlq:{partitions}" })];
+
+        public Task<NodeProcess> StartNodeAsync(TempDir dir, KafkaMockProcess kafka) =>
+            NodeProcess.StartAsync(dir.Sub("node"), kafka.BootstrapServers, "dc-a", "bench", NodeArgs);
+
+        /// <summary>Dataset <paramref name="i"/>'s even share of <paramref name="total"/>; the last one takes the remainder.</summary>
+        public int Share(int total, int i) =>
+            i < Datasets.Length - 1 ? total / Datasets.Length : total - (total / Datasets.Length * (Datasets.Length - 1));
+    }
+
+    private sealed record IngestRun(double Rate, double CpuMicros, double RssMb);
+
+    private sealed record GetRun(WrkResult Wrk, double AppliedPerSecond, double CpuPerRequest, double SeededMb, double AfterMb);
+
+    private static double Median(IEnumerable<double> values) => Report.Percentile([.. values], 0.5);
+
+    private static async Task IngestAsync(int records, int users, int partitions, int rounds)
+    {
+        var runs = new List<(IngestRun One, IngestRun Two)>();
+        for (var round = 1; round <= rounds; round++)
+        {
+            runs.Add(await Rounds.AlternateAsync(round,
+                () => IngestRunAsync(One, records, users, partitions), () => IngestRunAsync(Two, records, users, partitions)));
+            Report.Note($"round {round}: one dataset {runs[^1].One.Rate:0} updates/s, two datasets {runs[^1].Two.Rate:0} updates/s");
+        }
+
+        Report.Header($"Ingest of a {records:N0}-record backlog ({users:N0} users, {partitions} partitions a topic, one op per record): one dataset, next to two datasets given half of the records each",
+            "round", "order", "one dataset: updates/s", "two datasets: updates/s", "two / one", "node CPU µs/update: one / two", "node RSS MB when done: one / two");
+        for (var i = 0; i < runs.Count; i++)
+        {
+            var (a, b) = runs[i];
+            Report.Row(i + 1, Rounds.Order(i + 1, "one", "two"), a.Rate, b.Rate, $"{b.Rate / a.Rate:0.00}x",
+                $"{a.CpuMicros:0.0} / {b.CpuMicros:0.0}", $"{a.RssMb:0} / {b.RssMb:0}");
+        }
+
+        Report.Row("median", "", Median(runs.Select(r => r.One.Rate)), Median(runs.Select(r => r.Two.Rate)),
+            $"{Median(runs.Select(r => r.Two.Rate / r.One.Rate)):0.00}x (of the rounds' ratios)",
+            $"{Median(runs.Select(r => r.One.CpuMicros)):0.0} / {Median(runs.Select(r => r.Two.CpuMicros)):0.0}",
+            $"{Median(runs.Select(r => r.One.RssMb)):0} / {Median(runs.Select(r => r.Two.RssMb)):0}");
+    }
+
+    /// <remarks>The rate is from the node's first progress to the scrape that saw the last record
+    /// applied, as in the rules benchmark; CPU is the node process's from live to done.</remarks>
+    private static async Task<IngestRun> IngestRunAsync(Layout layout, int records, int users, int partitions)
+    {
+        using var dir = new TempDir();
+        await using var kafka = await KafkaMockProcess.StartAsync(layout.KafkaTopics(partitions));
+        var produce = Stopwatch.StartNew();
+        using (var seed = new TestKafka(kafka.BootstrapServers))
+        {
+            // Record n is the same user, op and stamp in both layouts. Split in consecutive halves,
+            // not by n % 2, so that every user has records in both datasets (with an even number of
+            // users, n % 2 would put each user in only one).
+            var envelopes = new Envelopes("dc-a");
+            var from = 0;
+            for (var i = 0; i < layout.Datasets.Length; i++)
+            {
+                var share = layout.Share(records, i);
+                seed.ProduceMany(layout.Datasets[i].Topic, Enumerable.Range(from, share).Select(n => envelopes.Create($"user-{n % users}", Documents.Mixed(n))));
+                from += share;
+            }
+        }
+
+        foreach (var dataset in layout.Datasets)
+        {
+            IngestBench.EnsureNothingDropped(kafka.BootstrapServers, dataset.Topic, partitions);
+        }
+
+        Report.Note($"{layout.Name}: backlog of {records} records produced in {produce.Elapsed.TotalSeconds:0.0} s");
+        await using var node = await layout.StartNodeAsync(dir, kafka);
+        var cpu = CpuTime.Of(node.Process.Pid);
+        var samples = await IngestBench.SampleAsync(node, records, NodeMetricNames.UpdatesApplied.Exported);
+        var cpuUsed = CpuTime.Of(node.Process.Pid) - cpu;
+        var rss = Rss.MegabytesOf(node.Process.Pid);
+
+        // The total says nothing of where the records went: each dataset must have applied its own topic's share.
+        var text = await node.Http.GetStringAsync("/metrics");
+        for (var i = 0; i < layout.Datasets.Length; i++)
+        {
+            var applied = PrometheusText.Sum(text, NodeMetricNames.UpdatesApplied.Exported, layout.Datasets[i].Label);
+            if (applied != layout.Share(records, i))
+            {
+                throw new InvalidOperationException($"{layout.Name}: dataset {layout.Datasets[i].Name} applied {applied} records, not {layout.Share(records, i)}");
+            }
+        }
+
+        var first = samples.Last(s => s.First == 0);
+        var done = samples[^1];
+        return new IngestRun((done.Applied - first.Applied) / (done.Seconds - first.Seconds), cpuUsed.TotalMicroseconds / records, rss);
+    }
+
+    private static async Task GetAsync(int users, int rate, int seconds, int connections, int rounds)
+    {
+        var runs = new List<(GetRun One, GetRun Two)>();
+        for (var round = 1; round <= rounds; round++)
+        {
+            runs.Add(await Rounds.AlternateAsync(round,
+                () => GetRunAsync(One, users, rate, seconds, connections), () => GetRunAsync(Two, users, rate, seconds, connections)));
+            Report.Note($"round {round}: one dataset {runs[^1].One.Wrk.RequestsPerSecond:0} req/s, two datasets {runs[^1].Two.Wrk.RequestsPerSecond:0} req/s");
+        }
+
+        Report.Header($"GET of the default dataset's ~1 KB documents, wrk -t2 -c{connections} -d{seconds}s, {users:N0} users in each dataset, a feeder at {rate:N0} updates/s split evenly between the datasets",
+            "round", "order", "node", "updates applied/s during the run", "req/s", "p50 ms", "p99 ms", "errors", "server CPU µs/request", "req/s two / one", "p99 two / one");
+        for (var i = 0; i < runs.Count; i++)
+        {
+            var (a, b) = runs[i];
+            var order = Rounds.Order(i + 1, "one", "two");
+            GetRow(i + 1, order, One, [a], "", "");
+            GetRow(i + 1, order, Two, [b], $"{b.Wrk.RequestsPerSecond / a.Wrk.RequestsPerSecond:0.00}x", $"{b.Wrk.P99Ms / a.Wrk.P99Ms:0.00}x");
+        }
+
+        GetRow("median", "", One, [.. runs.Select(r => r.One)], "", "");
+        GetRow("median", "", Two, [.. runs.Select(r => r.Two)],
+            $"{Median(runs.Select(r => r.Two.Wrk.RequestsPerSecond / r.One.Wrk.RequestsPerSecond)):0.00}x (of the rounds' ratios)",
+            $"{Median(runs.Select(r => r.Two.Wrk.P99Ms / r.One.Wrk.P99Ms)):0.00}x");
+
+        Report.Header($"Node RSS (VmRSS) with {users:N0} users of ~1 KB in each dataset: one dataset, next to two",
+            "round", "after seeding: one dataset MB", "two datasets MB", "two − one MB", "after the GET run under the feed: one dataset MB", "two datasets MB", "two − one MB");
+        for (var i = 0; i < runs.Count; i++)
+        {
+            var (a, b) = runs[i];
+            Report.Row(i + 1, a.SeededMb, b.SeededMb, b.SeededMb - a.SeededMb, a.AfterMb, b.AfterMb, b.AfterMb - a.AfterMb);
+        }
+
+        Report.Row("median", Median(runs.Select(r => r.One.SeededMb)), Median(runs.Select(r => r.Two.SeededMb)), Median(runs.Select(r => r.Two.SeededMb - r.One.SeededMb)),
+            Median(runs.Select(r => r.One.AfterMb)), Median(runs.Select(r => r.Two.AfterMb)), Median(runs.Select(r => r.Two.AfterMb - r.One.AfterMb)));
+    }
+
+    /// <summary>One row of the GET table: a run's figures, or with several runs the median of each.</summary>
+    private static void GetRow(object round, string order, Layout layout, List<GetRun> runs, string rpsRatio, string p99Ratio) =>
+        Report.Row(round, order, layout.Name, Median(runs.Select(r => r.AppliedPerSecond)), Median(runs.Select(r => r.Wrk.RequestsPerSecond)),
+            Median(runs.Select(r => r.Wrk.P50Ms)), Median(runs.Select(r => r.Wrk.P99Ms)), (long)Median(runs.Select(r => (double)r.Wrk.Errors)),
+            Median(runs.Select(r => r.CpuPerRequest)), rpsRatio, p99Ratio);
+
+    private static async Task<GetRun> GetRunAsync(Layout layout, int users, int rate, int seconds, int connections)
+    {
+        using var dir = new TempDir();
+        await using var kafka = await KafkaMockProcess.StartAsync(layout.KafkaTopics(8));
+        await using var node = await layout.StartNodeAsync(dir, kafka);
+        using (var seed = new TestKafka(kafka.BootstrapServers))
+        {
+            foreach (var dataset in layout.Datasets)
+            {
+                // A stamper of its own per dataset: the same users with the same documents and stamps in each.
+                var envelopes = new Envelopes("dc-a");
+                seed.ProduceMany(dataset.Topic, Enumerable.Range(0, users).Select(u => envelopes.Create($"user-{u}", Documents.OneKilobyte(u))));
+            }
+        }
+
+        await node.WaitAsync($"{users} users seeded in every dataset", async () =>
+        {
+            var text = await node.Http.GetStringAsync("/metrics");
+            return layout.Datasets.All(d => PrometheusText.Sum(text, NodeMetricNames.UpdatesApplied.Exported, d.Label) >= users);
+        }, TimeSpan.FromMinutes(5));
+        var seeded = Rss.MegabytesOf(node.Process.Pid);
+        var script = await NodeGetBench.UsersScriptAsync(dir, users);
+        await WrkResult.RunAsync(node.Url, Math.Min(5, seconds), connections, 2, script); // warm-up, no longer than a smoke run measures
+
+        // Stamps above the seed's (1,000,000 + 20 a user), as in node-get.
+        var feeders = layout.Datasets.Select((d, i) => Feeder.Start(kafka.BootstrapServers, d.Topic, layout.Share(rate, i), n =>
+            Envelopes.Stamped("dc-a", $"feed-{n}", $"user-{n % users}", 2_000_000 + ((ulong)n * 4), Documents.Touch(n)))).ToList();
+        try
+        {
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            var (wrk, applied, cpu) = await NodeGetBench.MeasureAsync(node, script, seconds, connections);
+            var after = Rss.MegabytesOf(node.Process.Pid);
+            Report.Note($"{layout.Name}: feeders produced {feeders.Sum(f => f.Produced)}, failed {feeders.Sum(f => f.Failed)}");
+            return new GetRun(wrk, applied, cpu, seeded, after);
+        }
+        finally
+        {
+            foreach (var feeder in feeders)
+            {
+                await feeder.DisposeAsync();
+            }
+        }
+    }
+}
