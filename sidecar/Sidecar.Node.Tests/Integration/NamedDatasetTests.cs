@@ -29,7 +29,7 @@ public sealed class NamedDatasetTests
         using var dir = new TempDir();
         await using var kafka = await KafkaMockProcess.StartAsync("updates:2", "updates.dlq:2", "recent:2", "recent.dlq:2", "segments:2", "segments.dlq:2", "dc-b.recent:2");
         using var client = new TestKafka(kafka.BootstrapServers);
-        var node = await NodeProcess.StartAsync(dir.Sub("n"), kafka.BootstrapServers, extra: Datasets);
+        await using var node = await NodeProcess.StartAsync(dir.Sub("n"), kafka.BootstrapServers, extra: Datasets);
         var dcA = new Envelopes("dc-a");
 
         // The outside client writes one user into each topic, and a mirrored record into dc-b.recent.
@@ -84,10 +84,11 @@ public sealed class NamedDatasetTests
         Assert.Equal(HttpStatusCode.NotFound, (await node.Http.GetAsync("/admin/digest?dataset=nope")).StatusCode);
         Assert.True(Directory.Exists(Path.Combine(dir.Sub("n"), "datasets", "recent", "versions", "initial")));
         Assert.True(Directory.Exists(Path.Combine(dir.Sub("n"), "datasets", "segments", "versions", "initial")));
+        // A named dataset's parts log under their category with the dataset's name.
+        Assert.Contains("VersionedStore[segments]", node.Process.Output);
 
         // SIGTERM: a clean exit; a restart serves every dataset as it was, from its own directory.
         Assert.Equal(0, await node.Process.TerminateAsync(TimeSpan.FromSeconds(20)));
-        await node.DisposeAsync();
         await using var again = await NodeProcess.StartAsync(dir.Sub("n"), kafka.BootstrapServers, extra: Datasets);
         await again.WaitAsync("ready again", async () => (await again.Http.GetAsync("/health/ready")).IsSuccessStatusCode, TimeSpan.FromSeconds(30));
         foreach (var (dataset, digest) in digests)
@@ -130,38 +131,45 @@ public sealed class NamedDatasetTests
         await using var kafka = await KafkaMockProcess.StartAsync("updates:2", "updates.dlq:2", "recent:2", "recent.dlq:2");
         string[] recent = ["--Datasets:recent:Topic", "recent"];
         var recentDir = Path.Combine(dir.Sub("n"), "datasets", "recent");
-        async Task<NodeProcess> StartAsync(params string[] args) => await NodeProcess.StartAsync(dir.Sub("n"), kafka.BootstrapServers, extra: args);
-        async Task StopAsync(NodeProcess node)
+        // Each start runs its checks on a node that is stopped (SIGTERM, exit 0) and disposed however they end.
+        async Task RunAsync(string[] args, Func<NodeProcess, Task> check)
         {
+            await using var node = await NodeProcess.StartAsync(dir.Sub("n"), kafka.BootstrapServers, extra: args);
+            await check(node);
             Assert.Equal(0, await node.Process.TerminateAsync(TimeSpan.FromSeconds(20)));
-            await node.DisposeAsync();
         }
 
-        var node = await StartAsync(recent);
-        Assert.Equal(HttpStatusCode.OK, (await node.Http.PostAsync("/v1/datasets/recent/users/r/updates?wait=applied", Json("""{"ops":[{"op":"incr","counter":"n","by":4}]}"""))).StatusCode);
-        await StopAsync(node);
+        await RunAsync(recent, async node =>
+            Assert.Equal(HttpStatusCode.OK, (await node.Http.PostAsync("/v1/datasets/recent/users/r/updates?wait=applied", Json("""{"ops":[{"op":"incr","counter":"n","by":4}]}"""))).StatusCode));
 
         // Removed: not served, its data kept (a week by default) and marked.
-        node = await StartAsync();
-        Assert.Equal(HttpStatusCode.NotFound, (await node.Http.GetAsync("/v1/datasets/recent/users/r")).StatusCode);
-        Assert.True(File.Exists(Path.Combine(recentDir, "SIDECAR_REMOVED_AT")));
-        Assert.Contains("Dataset recent is no longer configured", node.Process.Output);
-        await StopAsync(node);
+        await RunAsync([], async node =>
+        {
+            Assert.Equal(HttpStatusCode.NotFound, (await node.Http.GetAsync("/v1/datasets/recent/users/r")).StatusCode);
+            Assert.True(File.Exists(Path.Combine(recentDir, "SIDECAR_REMOVED_AT")));
+            Assert.Contains("Dataset recent is no longer configured", node.Process.Output);
+        });
 
         // Put back within the grace: served as it was.
-        node = await StartAsync(recent);
-        Assert.Equal(4, await Counter(node, "/v1/datasets/recent/users/r", "n"));
-        Assert.False(File.Exists(Path.Combine(recentDir, "SIDECAR_REMOVED_AT")));
-        await StopAsync(node);
+        await RunAsync(recent, async node =>
+        {
+            Assert.Equal(4, await Counter(node, "/v1/datasets/recent/users/r", "n"));
+            Assert.False(File.Exists(Path.Combine(recentDir, "SIDECAR_REMOVED_AT")));
+        });
 
         // Removed for longer than the grace (zero here): marked at the first start, deleted at the next.
-        node = await StartAsync("--Node:RemovedDatasetGrace", "00:00:00");
-        Assert.True(Directory.Exists(recentDir));
-        await StopAsync(node);
-        node = await StartAsync("--Node:RemovedDatasetGrace", "00:00:00");
-        Assert.False(Directory.Exists(recentDir));
-        Assert.Contains("Deleted the data of dataset recent", node.Process.Output);
-        await StopAsync(node);
+        string[] noGrace = ["--Node:RemovedDatasetGrace", "00:00:00"];
+        await RunAsync(noGrace, _ =>
+        {
+            Assert.True(Directory.Exists(recentDir));
+            return Task.CompletedTask;
+        });
+        await RunAsync(noGrace, node =>
+        {
+            Assert.False(Directory.Exists(recentDir));
+            Assert.Contains("Deleted the data of dataset recent", node.Process.Output);
+            return Task.CompletedTask;
+        });
     }
 
     [Fact]
