@@ -21,4 +21,16 @@ public static class ServiceMetaKeys
 
     /// <summary>The port of the node's h2c listener, present only when it has one.</summary>
     public const string H2cPort = "h2c-port";
+
+    /// <summary>
+    /// The live version of a named dataset the node serves (<c>dataset-&lt;name&gt;</c>), one key per
+    /// dataset; the default dataset's is <see cref="Version"/>. A node without the key does not
+    /// serve the dataset, so it takes no part in that dataset's rounds.
+    /// </summary>
+    public static string DatasetVersion(string dataset) => "dataset-" + dataset;
+
+    /// <summary>Whether the instance with <paramref name="meta"/> serves <paramref name="dataset"/>:
+    /// every node serves the default one (nodes from before datasets have no dataset keys).</summary>
+    public static bool Serves(IReadOnlyDictionary<string, string>? meta, string dataset) =>
+        dataset == DatasetName.Default || meta?.ContainsKey(DatasetVersion(dataset)) == true;
 }

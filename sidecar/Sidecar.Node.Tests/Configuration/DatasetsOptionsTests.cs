@@ -44,6 +44,34 @@ public sealed class DatasetsOptionsTests
     }
 
     [Fact]
+    public void A_datasets_own_rollout_settings_are_checked_by_the_nodes_rules_for_them()
+    {
+        var good = new DatasetOptions { Topic = "segments" };
+        good.Rollout["RetainVersions"] = "3";
+        good.Rollout["VoteTimeout"] = "00:05:00";
+        Assert.Empty(DatasetsOptionsValidator.Problems(Of(("segments", good)), Kafka));
+
+        var bad = new DatasetOptions { Topic = "recent" };
+        bad.Rollout["RetainVersions"] = "0";
+        var problem = Assert.Single(DatasetsOptionsValidator.Problems(Of(("recent", bad)), Kafka));
+        Assert.StartsWith("Datasets:recent:Rollout:", problem);
+        Assert.Contains("RetainVersions", problem);
+
+        var typo = new DatasetOptions { Topic = "typo" };
+        typo.Rollout["RetainVersion"] = "3";
+        Assert.Contains("RetainVersion", Assert.Single(DatasetsOptionsValidator.Problems(Of(("typo", typo)), Kafka)));
+    }
+
+    [Fact]
+    public void At_most_fifty_named_datasets()
+    {
+        var fifty = Of([.. Enumerable.Range(0, 50).Select(i => ($"d{i}", new DatasetOptions { Topic = $"t{i}" }))]);
+        Assert.Empty(DatasetsOptionsValidator.Problems(fifty, Kafka));
+        fifty.Named["d50"] = new DatasetOptions { Topic = "t50" };
+        Assert.StartsWith("Datasets: at most 50 named datasets, not 51", Assert.Single(DatasetsOptionsValidator.Problems(fifty, Kafka)));
+    }
+
+    [Fact]
     public void The_dead_letter_topic_defaults_to_the_topics_with_dlq() =>
         Assert.Equal("recent.dlq", new DatasetOptions { Topic = "recent" }.DeadLetters);
 

@@ -6,9 +6,9 @@ namespace Sidecar.Node.Tests.Coordination;
 
 public sealed class FollowersTests
 {
-    private static ServiceHealth Instance(string id, string? consulDc, string? datacenter = null, string? rolloutDc = null)
+    private static ServiceHealth Instance(string id, string? consulDc, string? datacenter = null, string? rolloutDc = null, params string[] datasets)
     {
-        var meta = new Dictionary<string, string>();
+        var meta = datasets.ToDictionary(d => "dataset-" + d, _ => "initial");
         if (datacenter is not null)
         {
             meta["datacenter"] = datacenter;
@@ -35,6 +35,21 @@ public sealed class FollowersTests
         // Ordered by (datacenter, node), whatever order Consul answered in.
         Assert.Equal([new Participant("a1", "dc-a"), new Participant("a2", "dc-a"), new Participant("b1", "dc-b")], followers.Participants);
         Assert.Equal([new Participant("b2", "dc-b")], followers.Elsewhere);
+    }
+
+    [Fact]
+    public void A_named_datasets_participants_are_the_nodes_that_serve_it_and_every_node_serves_the_default_one()
+    {
+        ServiceHealth[] passing =
+        [
+            Instance("a1", "dc-a", "dc-a", null, "segments", "recent"),
+            Instance("a2", "dc-a", "dc-a", null, "recent"),
+            Instance("a3", "dc-a", "dc-a"), // not restarted with the new datasets yet, or from before datasets
+        ];
+        Assert.Equal(["a1"], Followers.From(passing, "dc-a", [], "segments").Participants.Select(p => p.Node));
+        Assert.Equal(["a1", "a2"], Followers.From(passing, "dc-a", [], "recent").Participants.Select(p => p.Node));
+        Assert.Equal(["a1", "a2", "a3"], Followers.From(passing, "dc-a", [], "default").Participants.Select(p => p.Node));
+        Assert.Empty(Followers.From(passing, "dc-a", [], "unknown").Participants);
     }
 
     [Fact]

@@ -177,11 +177,14 @@ public sealed class NamedDatasetTests
     {
         using var dir = new TempDir();
         await using var process = await InvalidStart.RunAsync("node-bad-datasets", Repo.Program("sidecar/Sidecar.Node", "Sidecar.Node"),
-            "--Node:DataRoot", dir.Sub("n"), "--Datasets:Recent:Topic", "recent", "--Datasets:copy:Topic", "updates", "--Datasets:cap:Topic", "cap", "--Datasets:cap:ListCap", "0");
+            "--Node:DataRoot", dir.Sub("n"), "--Datasets:Recent:Topic", "recent", "--Datasets:copy:Topic", "updates", "--Datasets:cap:Topic", "cap", "--Datasets:cap:ListCap", "0",
+            "--Datasets:slow:Topic", "slow", "--Datasets:slow:Rollout:VoteTimeout", "00:00:01");
         Assert.Equal(2, process.ExitCode);
         Assert.Contains("Datasets: 'Recent' must be a dataset name", process.Output);
         Assert.Contains("Datasets:copy:Topic 'updates' is already Kafka:UpdatesTopic", process.Output);
         Assert.Contains("Datasets:cap:ListCap", process.Output);
+        Assert.Contains("Datasets:slow:Rollout:", process.Output);
+        Assert.Contains("VoteTimeout", process.Output);
         Assert.False(Directory.Exists(dir.Sub("n")), "a node with a bad configuration must not touch its data root");
     }
 

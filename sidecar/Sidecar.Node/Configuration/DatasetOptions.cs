@@ -26,6 +26,10 @@ public sealed class DatasetOptions
     [Range(0, 10_000_000)]
     public int? ReadCacheEntries { get; set; }
 
+    /// <summary>The dataset's own rollout settings (<c>Datasets:&lt;name&gt;:Rollout:RetainVersions</c>, ...):
+    /// any key of the node's <c>Rollout</c> section, over the node's value in the dataset's container.</summary>
+    public Dictionary<string, string?> Rollout { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>The dead-letter topic in use: <see cref="DeadLetterTopic"/>, else "&lt;topic&gt;.dlq".</summary>
     public string DeadLetters => string.IsNullOrEmpty(DeadLetterTopic) ? $"{Topic}.dlq" : DeadLetterTopic;
 }

@@ -10,6 +10,9 @@ namespace Sidecar.Node.Configuration;
 /// </summary>
 internal sealed class DatasetsOptionsValidator : IValidateOptions<DatasetsOptions>
 {
+    /// <summary>Named datasets a node may serve: one Consul metadata key each, beside the node's own few.</summary>
+    public const int MaxNamed = 50;
+
     private readonly IOptionsMonitor<KafkaOptions> _kafka;
 
     public DatasetsOptionsValidator(IOptionsMonitor<KafkaOptions> kafka) => _kafka = kafka;
@@ -26,6 +29,11 @@ internal sealed class DatasetsOptionsValidator : IValidateOptions<DatasetsOption
             [kafka.UpdatesTopic] = $"{KafkaOptions.Section}:{nameof(KafkaOptions.UpdatesTopic)}",
             [kafka.DeadLetterTopic] = $"{KafkaOptions.Section}:{nameof(KafkaOptions.DeadLetterTopic)}",
         };
+        if (options.Named.Count > MaxNamed)
+        {
+            problems.Add($"{DatasetsOptions.Section}: at most {MaxNamed} named datasets, not {options.Named.Count} (each is a key of the node's Consul service metadata, which holds 64).");
+        }
+
         var single = new DatasetOptionsValidator();
         foreach (var (name, dataset) in options.Named.OrderBy(d => d.Key, StringComparer.Ordinal))
         {
@@ -47,6 +55,7 @@ internal sealed class DatasetsOptionsValidator : IValidateOptions<DatasetsOption
                 continue;
             }
 
+            problems.AddRange(RolloutProblems(dataset).Select(p => $"{key}:{RolloutOptions.Section}:{p}"));
             foreach (var (setting, topic) in new[] { ("Topic", dataset.Topic!), ("DeadLetterTopic", dataset.DeadLetters) })
             {
                 if (!topics.TryAdd(topic, $"{key}:{setting}"))
@@ -57,5 +66,28 @@ internal sealed class DatasetsOptionsValidator : IValidateOptions<DatasetsOption
         }
 
         return problems;
+    }
+
+    /// <summary>What is wrong with a dataset's own rollout settings, each value checked by the
+    /// node's rules for it (<see cref="RolloutOptionsValidator"/>), and any key that is not one.</summary>
+    private static IEnumerable<string> RolloutProblems(DatasetOptions dataset)
+    {
+        if (dataset.Rollout.Count == 0)
+        {
+            return [];
+        }
+
+        var section = new ConfigurationBuilder().AddInMemoryCollection(dataset.Rollout).Build();
+        var rollout = new RolloutOptions();
+        try
+        {
+            section.Bind(rollout, o => o.ErrorOnUnknownConfiguration = true);
+        }
+        catch (InvalidOperationException e)
+        {
+            return [e.Message];
+        }
+
+        return new RolloutOptionsValidator().Validate(null, rollout) is { Failed: true } failed ? failed.Failures : [];
     }
 }

@@ -5,12 +5,12 @@ using Microsoft.Extensions.Options;
 using Sidecar.Common.Consul;
 using Sidecar.Common.Contracts;
 using Sidecar.Node.Configuration;
-using Sidecar.Node.Storage;
+using Sidecar.Node.Datasets;
 
 namespace Sidecar.Node.Coordination;
 
 /// <summary>
-/// Registers the node as a Consul service (datacenter and committed dataset version in its
+/// Registers the node as a Consul service (datacenter and every dataset's live version in its
 /// metadata, and the port of the h2c listener for proxies when there is one) with a TTL check that is kept passing only while <c>/health/ready</c> would answer
 /// healthy, and deregisters it on shutdown. Consul being away never stops the node: it keeps
 /// serving and registers again when the agent answers.
@@ -20,20 +20,20 @@ internal sealed class ConsulRegistration : BackgroundService
     private readonly NodeConsul _consul;
     private readonly HealthCheckService _health;
     private readonly IServer _server;
-    private readonly VersionedStore _store;
+    private readonly NodeDatasets _datasets;
     private readonly ILogger<ConsulRegistration> _logger;
     private readonly int? _h2cPort;
     private string? _registeredVersion;
     private CheckStatus? _reported;
     private volatile bool _stopping;
 
-    public ConsulRegistration(NodeConsul consul, HealthCheckService health, IServer server, VersionedStore store, IOptions<ApiOptions> api, IHostApplicationLifetime lifetime, ILogger<ConsulRegistration> logger)
+    public ConsulRegistration(NodeConsul consul, HealthCheckService health, IServer server, NodeDatasets datasets, IOptions<ApiOptions> api, IHostApplicationLifetime lifetime, ILogger<ConsulRegistration> logger)
     {
         _h2cPort = H2cEndpoint.Parse(api.Value.H2cUrl)?.Port;
         _consul = consul;
         _health = health;
         _server = server;
-        _store = store;
+        _datasets = datasets;
         _logger = logger;
         // Stopping fires before any hosted service (Kestrel included) stops: the node leaves every
         // proxy's view while it still answers the requests in flight.
@@ -88,7 +88,8 @@ internal sealed class ConsulRegistration : BackgroundService
 
         var report = await _health.CheckHealthAsync(c => c.Tags.Contains("ready"), cancellationToken);
         var status = report.Status == HealthStatus.Healthy ? CheckStatus.Passing : CheckStatus.Critical;
-        var version = _store.LiveVersionId;
+        // Every dataset's live version, in one string: a swap of any of them registers again.
+        var version = string.Join(",", _datasets.All.Select(d => $"{d.Name}={d.Store.LiveVersionId}"));
         if (_registeredVersion != version)
         {
             if (Endpoint() is not { } endpoint)
@@ -96,9 +97,9 @@ internal sealed class ConsulRegistration : BackgroundService
                 return; // Kestrel has not bound its addresses yet.
             }
 
-            await _consul.Client.Agent.RegisterServiceAsync(Registration(endpoint, version, status), cancellationToken);
+            await _consul.Client.Agent.RegisterServiceAsync(Registration(endpoint, status), cancellationToken);
             _registeredVersion = version;
-            _logger.LogInformation("Registered {Service} in Consul at {Address}:{Port}, version {Version}",
+            _logger.LogInformation("Registered {Service} in Consul at {Address}:{Port}, versions {Versions}",
                 _consul.ServiceId, endpoint.Host, endpoint.Port, version);
         }
 
@@ -111,13 +112,13 @@ internal sealed class ConsulRegistration : BackgroundService
         }
     }
 
-    private ServiceRegistration Registration(Uri endpoint, string version, CheckStatus status) => new()
+    private ServiceRegistration Registration(Uri endpoint, CheckStatus status) => new()
     {
         Id = _consul.ServiceId,
         Name = _consul.Options.ServiceName,
         Address = string.IsNullOrWhiteSpace(_consul.Options.ServiceAddress) ? endpoint.Host : _consul.Options.ServiceAddress,
         Port = endpoint.Port,
-        Meta = Meta(version),
+        Meta = Meta(),
         Checks =
         [
             new TtlCheck
@@ -133,15 +134,20 @@ internal sealed class ConsulRegistration : BackgroundService
         ],
     };
 
-    private Dictionary<string, string> Meta(string version)
+    private Dictionary<string, string> Meta()
     {
         var meta = new Dictionary<string, string>
         {
             [ServiceMetaKeys.Datacenter] = _consul.Datacenter,
-            [ServiceMetaKeys.Version] = version,
+            [ServiceMetaKeys.Version] = _datasets.Default.Store.LiveVersionId,
             [ServiceMetaKeys.Node] = _consul.NodeId,
             [ServiceMetaKeys.RolloutDatacenter] = _consul.RolloutDatacenter,
         };
+        foreach (var (dataset, _) in _datasets.Named)
+        {
+            meta[ServiceMetaKeys.DatasetVersion(dataset.Name)] = dataset.Store.LiveVersionId;
+        }
+
         if (_h2cPort is { } port)
         {
             meta[ServiceMetaKeys.H2cPort] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);

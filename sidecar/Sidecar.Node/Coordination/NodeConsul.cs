@@ -13,9 +13,10 @@ namespace Sidecar.Node.Coordination;
 /// </summary>
 internal sealed class NodeConsul : IDisposable
 {
-    public NodeConsul(IOptions<ConsulOptions> options, IOptions<NodeOptions> node, IOptions<RolloutOptions> rollout, TimeProvider time)
+    public NodeConsul(IOptions<ConsulOptions> options, IOptions<NodeOptions> node, IOptions<RolloutOptions> rollout, DatasetScope dataset, TimeProvider time)
     {
         Options = options.Value;
+        Dataset = dataset.Name;
         NodeId = node.Value.Id;
         Datacenter = node.Value.Datacenter;
         RolloutDatacenter = string.IsNullOrWhiteSpace(rollout.Value.Datacenter) ? Datacenter : rollout.Value.Datacenter;
@@ -35,6 +36,9 @@ internal sealed class NodeConsul : IDisposable
     public ConsulClient Rollout { get; }
 
     public RolloutKeys Keys { get; }
+
+    /// <summary>The dataset whose rounds these keys hold (<see cref="Keys"/> are under its prefix).</summary>
+    public string Dataset { get; }
 
     public string NodeId { get; }
 

@@ -164,7 +164,7 @@ internal sealed class RolloutCoordinator : BackgroundService
                 return [];
             }
         }));
-        return Followers.From(answers.SelectMany(a => a), here, unreachable);
+        return Followers.From(answers.SelectMany(a => a), here, unreachable, _consul.Dataset);
     }
 
     private async Task DecideAsync(RoundStatus round, CancellationToken cancellationToken)

@@ -13,8 +13,9 @@ namespace Sidecar.Node.Datasets;
 /// <summary>
 /// Builds the service container of one named dataset: the same parts as the default dataset's
 /// (<see cref="NodeServices.AddDatasetParts"/>), bound from the node's configuration with the
-/// dataset's own settings over it, so every part reads its dataset's data root, topics, list cap
-/// and Consul keys through the options it always read. The node-wide parts are the node's
+/// dataset's own settings over it, so every part reads its dataset's data root, topics, list cap,
+/// rollout settings (<c>Datasets:&lt;name&gt;:Rollout:*</c>) and Consul keys through the options it
+/// always read. The node-wide parts are the node's
 /// instances: one clock, one Kafka connection, one set of instruments, one block cache, one health
 /// and lifetime.
 /// </summary>
@@ -22,12 +23,8 @@ internal static class DatasetContainer
 {
     public static ServiceProvider Build(IServiceProvider node, IConfiguration configuration, string name, DatasetOptions dataset)
     {
-        var nodeOptions = node.GetRequiredService<IOptions<NodeOptions>>().Value;
         var consul = node.GetRequiredService<IOptions<ConsulOptions>>().Value;
-        var own = new ConfigurationBuilder()
-            .AddConfiguration(configuration)
-            .AddInMemoryCollection(Settings(nodeOptions, consul, name, dataset))
-            .Build();
+        var own = Configuration(configuration, node.GetRequiredService<IOptions<NodeOptions>>().Value, consul, name, dataset);
 
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(own);
@@ -51,6 +48,15 @@ internal static class DatasetContainer
         services.AddDatasetParts(withConsul, clearWithEmbeddedKafka: false);
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
+
+    /// <summary>The configuration a named dataset's parts bind their options from: the node's, with
+    /// the dataset's <see cref="Settings"/> and its own <c>Rollout:*</c> keys over it.</summary>
+    public static IConfiguration Configuration(IConfiguration node, NodeOptions nodeOptions, ConsulOptions consul, string name, DatasetOptions dataset) =>
+        new ConfigurationBuilder()
+            .AddConfiguration(node)
+            .AddInMemoryCollection(Settings(nodeOptions, consul, name, dataset))
+            .AddInMemoryCollection(dataset.Rollout.Select(pair => KeyValuePair.Create($"{RolloutOptions.Section}:{pair.Key}", pair.Value)))
+            .Build();
 
     /// <summary>What a named dataset sets over the node's configuration: where its versions live,
     /// its topics, its store settings and its Consul keys.</summary>

@@ -14,10 +14,13 @@ internal sealed record Followers(IReadOnlyList<Participant> Participants, IReadO
 {
     /// <summary>Classifies Consul's answers. An instance's datacenter is its <c>datacenter</c> meta,
     /// else its Consul node's, else <paramref name="here"/>; it follows its <c>rollout-dc</c> meta,
-    /// else its own datacenter's keys. An instance listed twice (by two datacenters) counts once.</summary>
-    public static Followers From(IEnumerable<ServiceHealth> passing, string here, IReadOnlyList<string> unreachable)
+    /// else its own datacenter's keys. An instance listed twice (by two datacenters) counts once.
+    /// Only instances that serve <paramref name="dataset"/> count (<see cref="ServiceMetaKeys.Serves"/>):
+    /// a node not given a named dataset yet (a rolling restart that adds it) is not waited for.</summary>
+    public static Followers From(IEnumerable<ServiceHealth> passing, string here, IReadOnlyList<string> unreachable, string dataset = DatasetName.Default)
     {
         var instances = passing
+            .Where(h => ServiceMetaKeys.Serves(h.Service.Meta, dataset))
             .Select(h =>
             {
                 var datacenter = h.Service.Meta?.GetValueOrDefault(ServiceMetaKeys.Datacenter) ?? h.Node.Datacenter ?? here;
