@@ -66,9 +66,7 @@ internal static class NodeServices
         }
 
         services.AddProblemDetails();
-        services.AddHealthChecks()
-            .AddCheck<IngestReadinessCheck>("ingest", tags: ["ready"])
-            .AddCheck<DatasetsReadinessCheck>("datasets", tags: ["ready"]);
+        services.AddHealthChecks().AddCheck<IngestReadinessCheck>("ingest", tags: ["ready"]);
         services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService("sidecar-node"))
             .WithMetrics(metrics => metrics

@@ -84,6 +84,10 @@ public sealed class NamedDatasetTests
         Assert.Equal(HttpStatusCode.NotFound, (await node.Http.GetAsync("/admin/digest?dataset=nope")).StatusCode);
         Assert.True(Directory.Exists(Path.Combine(dir.Sub("n"), "datasets", "recent", "versions", "initial")));
         Assert.True(Directory.Exists(Path.Combine(dir.Sub("n"), "datasets", "segments", "versions", "initial")));
+        // Readiness covers every dataset, each by name.
+        var ready = await node.Http.GetStringAsync("/health/ready");
+        Assert.Contains("default: lag 0; recent: lag 0; segments: lag 0", ready);
+
         // A named dataset's parts log under their category with the dataset's name.
         Assert.Contains("VersionedStore[segments]", node.Process.Output);
 
