@@ -16,6 +16,9 @@ public static class UserPaths
 
     public const string DatasetUser = "/v1/datasets/{" + DatasetRouteValue + "}/users/{userId}";
 
+    /// <summary>Both forms, for a node that maps every user route once per form.</summary>
+    public static IReadOnlyList<string> Patterns { get; } = [User, DatasetUser];
+
     private const string UsersPrefix = "/v1/users/";
     private const string DatasetsPrefix = "/v1/datasets/";
     private const string UsersSegment = "/users/";

@@ -12,7 +12,7 @@ internal static class ReadEndpoints
 {
     public static void MapReadEndpoints(this IEndpointRouteBuilder app)
     {
-        foreach (var user in (string[])[UserPaths.User, UserPaths.DatasetUser])
+        foreach (var user in UserPaths.Patterns)
         {
             app.MapGet(user, GetUser);
             app.MapGet(user + "/fields/{field}", GetField);

@@ -19,7 +19,7 @@ internal static class WriteEndpoints
 {
     public static void MapWriteEndpoints(this IEndpointRouteBuilder app)
     {
-        foreach (var user in (string[])[UserPaths.User, UserPaths.DatasetUser])
+        foreach (var user in UserPaths.Patterns)
         {
             app.MapPost(user + "/updates", PostUpdates);
             app.MapDelete(user, DeleteUser);
