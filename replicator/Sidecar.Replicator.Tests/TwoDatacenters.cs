@@ -29,7 +29,8 @@ internal sealed class TwoDatacenters : IAsyncDisposable
     public NodeProcess NodeB { get; private set; } = null!;
 
     /// <param name="datasets">Named datasets on both nodes (<c>Datasets:&lt;name&gt;:Topic</c> = the name), their topics in both Kafkas.</param>
-    public static async Task<TwoDatacenters> StartAsync(int partitions = 4, bool nodes = true, string[]? datasets = null)
+    /// <param name="nodeArgs">More settings of both nodes.</param>
+    public static async Task<TwoDatacenters> StartAsync(int partitions = 4, bool nodes = true, string[]? datasets = null, string[]? nodeArgs = null)
     {
         string[] names = ["updates", .. datasets ?? []];
         string[] topics = [.. names.SelectMany(t => new[] { $"{t}:{partitions}", $"{t}.dlq:{partitions}" })];
@@ -38,7 +39,7 @@ internal sealed class TwoDatacenters : IAsyncDisposable
         var dcs = new TwoDatacenters(kafkaA, kafkaB);
         if (nodes)
         {
-            string[] args = [.. (datasets ?? []).SelectMany(d => new[] { $"--Datasets:{d}:Topic", d })];
+            string[] args = [.. (datasets ?? []).SelectMany(d => new[] { $"--Datasets:{d}:Topic", d }), .. nodeArgs ?? []];
             dcs.NodeA = await NodeProcess.StartAsync(dcs._dir.Sub("a"), kafkaA.BootstrapServers, "dc-a", "a1", args);
             dcs.NodeB = await NodeProcess.StartAsync(dcs._dir.Sub("b"), kafkaB.BootstrapServers, "dc-b", "b1", args);
         }

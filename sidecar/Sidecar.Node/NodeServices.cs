@@ -129,6 +129,7 @@ internal static class NodeServices
         services.AddSingleton<DeadLetterSender>();
         services.AddSingleton<BatchMetrics>();
         services.AddSingleton<BatchProcessor>();
+        services.AddSingleton<ExpirySweep>();
         services.AddSingleton<PartitionDiscovery>();
         services.AddSingleton<LagMonitor>();
         services.AddSingleton<NodeMetrics>();

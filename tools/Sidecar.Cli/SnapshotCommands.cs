@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Sidecar.Cli.Progress;
+using Sidecar.Common.Contracts;
 using Sidecar.Store.Model;
 using Sidecar.Store.Rollout;
 using Sidecar.Store.Snapshots;
@@ -105,7 +106,12 @@ internal static class SnapshotCommands
             Description = "Version id (default v<UTC timestamp>)",
             DefaultValueFactory = _ => DefaultVersion(time),
         };
-        var command = new Command("checkpoint", "Snapshot a running node's live version (consistent: one RocksDB snapshot, with the origin offsets it includes)") { node, output, version };
+        var dataset = new Option<string>("--dataset")
+        {
+            Description = "Dataset to snapshot (a node's Datasets:<name>); default the dataset 'default'. One with expiry leaves its expired entries and hidden users out",
+            DefaultValueFactory = _ => DatasetName.Default,
+        };
+        var command = new Command("checkpoint", "Snapshot a running node's live version (consistent: one RocksDB snapshot, with the origin offsets it includes)") { node, output, version, dataset };
         command.SetAction(async (result, cancellationToken) =>
         {
             var id = result.GetValue(version)!;
@@ -120,7 +126,13 @@ internal static class SnapshotCommands
                 throw new ArgumentException($"--node '{result.GetValue(node)}' is not an http(s) URL");
             }
 
-            var admin = new Uri(nodeUri, "/admin/checkpoints/");
+            var name = result.GetValue(dataset)!;
+            if (!DatasetName.IsValid(name))
+            {
+                throw new ArgumentException(DatasetName.Problem($"--dataset '{name}'"));
+            }
+
+            var admin = new Uri(nodeUri, UserPaths.CheckpointsOf(name));
             using (var created = await Http.PostAsync(new Uri(admin, "?version=" + Uri.EscapeDataString(id)), null, cancellationToken))
             {
                 if (!created.IsSuccessStatusCode)

@@ -41,10 +41,17 @@ public sealed class AdminJsonTests
     }
 
     [Fact]
-    public void Node_digest() =>
+    public void Node_digest()
+    {
         Assert.Equal(
-            """{"version":"v1","digest":"ab","users":2}""",
+            """{"version":"v1","digest":"ab","users":2,"at":null}""",
             JsonSerializer.Serialize(new NodeDigest("v1", "ab", 2), AdminJson.Default.NodeDigest));
+        Assert.Equal(
+            """{"version":"v1","digest":"ab","users":2,"at":1764892800000}""",
+            JsonSerializer.Serialize(new NodeDigest("v1", "ab", 2, 1764892800000), AdminJson.Default.NodeDigest));
+        // A digest written before "at" existed reads as one of a dataset without expiry.
+        Assert.Null(JsonSerializer.Deserialize("""{"version":"v1","digest":"ab","users":2}""", AdminJson.Default.NodeDigest)!.At);
+    }
 
     [Fact]
     public void Replicator_status()

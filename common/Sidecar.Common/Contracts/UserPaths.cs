@@ -19,6 +19,13 @@ public static class UserPaths
     /// <summary>Both forms, for a node that maps every user route once per form.</summary>
     public static IReadOnlyList<string> Patterns { get; } = [User, DatasetUser];
 
+    /// <summary>A node's checkpoints of a dataset's live version, in both forms (<c>/admin/checkpoints</c> is the default dataset's).</summary>
+    public static IReadOnlyList<string> Checkpoints { get; } = ["/admin/checkpoints", "/admin/datasets/{" + DatasetRouteValue + "}/checkpoints"];
+
+    /// <summary>Where a node serves the checkpoints of <paramref name="dataset"/> (relative, with a trailing slash).</summary>
+    public static string CheckpointsOf(string dataset) =>
+        dataset == DatasetName.Default ? "/admin/checkpoints/" : $"/admin/datasets/{dataset}/checkpoints/";
+
     private const string UsersPrefix = "/v1/users/";
     private const string DatasetsPrefix = "/v1/datasets/";
     private const string UsersSegment = "/users/";

@@ -21,7 +21,7 @@ public sealed class BatchApplierTests : IDisposable
 {
     private readonly TempDir _dir = new();
     private readonly Cache _cache = Cache.CreateLru(8 << 20);
-    private readonly BatchApplier _applier = new(new StoreOptions { ListCap = 10 }, new HybridLogicalClock(TimeProvider.System, TimeSpan.FromMinutes(1)));
+    private readonly BatchApplier _applier = new(new StoreOptions { ListCap = 10 }, new HybridLogicalClock(TimeProvider.System, TimeSpan.FromMinutes(1)), TimeProvider.System);
     private readonly Envelopes _envelopes = new("dc-b");
 
     [Fact]
@@ -137,7 +137,7 @@ public sealed class BatchApplierTests : IDisposable
 
     private (long Value, string State) ApplyInBatches(string name, StoreOptions options, List<IReadOnlyList<DecodedRecord>> batches)
     {
-        var applier = new BatchApplier(options, new HybridLogicalClock(TimeProvider.System, TimeSpan.FromMinutes(1)));
+        var applier = new BatchApplier(options, new HybridLogicalClock(TimeProvider.System, TimeSpan.FromMinutes(1)), TimeProvider.System);
         var version = StoreVersion.Open(name, _dir.Sub(name), new StoreOptions(), _cache);
         try
         {

@@ -18,16 +18,34 @@ internal static class AdminEndpoints
         app.MapGet("/admin/status", Status);
     }
 
-    private static IResult Digest(string? dataset, NodeDatasets datasets)
+    /// <summary>The live version's digest; <c>?at=</c> (Unix milliseconds or an ISO 8601 time) is
+    /// the moment whose visible state a dataset with expiry is digested at.</summary>
+    private static IResult Digest(string? dataset, string? at, NodeDatasets datasets)
     {
         if (datasets.Find(dataset) is not { } named)
         {
             return Problems.UnknownDataset(dataset!);
         }
 
+        long? atMs = null;
+        if (named.Expiry.Enabled)
+        {
+            atMs = named.Time.GetUtcNow().ToUnixTimeMilliseconds();
+        }
+
+        if (!string.IsNullOrEmpty(at))
+        {
+            if (DigestTime.Parse(at) is not { } parsed)
+            {
+                return Problems.BadRequest("at must be Unix milliseconds or an ISO 8601 time with an offset, e.g. 2026-12-04T10:00:00Z.");
+            }
+
+            atMs = named.Expiry.Enabled ? parsed : null;
+        }
+
         using var lease = named.Store.Acquire();
-        var (digest, users) = StateDigest.Compute(lease.Version);
-        return Results.Json(new NodeDigest(lease.Version.Id, digest, users), AdminJson.Default.NodeDigest);
+        var (digest, users) = StateDigest.Compute(lease.Version, named.Expiry, atMs ?? 0);
+        return Results.Json(new NodeDigest(lease.Version.Id, digest, users, atMs), AdminJson.Default.NodeDigest);
     }
 
     /// <summary>One dataset's status (<c>?dataset=</c>, default the default one), with the names of all.</summary>

@@ -1,5 +1,8 @@
 using Microsoft.Extensions.Options;
+using Sidecar.Common.Contracts;
 using Sidecar.Node.Configuration;
+using Sidecar.Node.Datasets;
+using Sidecar.Node.Merge;
 using Sidecar.Node.Storage;
 using Sidecar.Store;
 using Sidecar.Store.Rollout;
@@ -16,6 +19,9 @@ namespace Sidecar.Node.Api;
 /// the CLI downloads a checkpoint with the registry's own code;</item>
 /// <item><c>DELETE /admin/checkpoints/ID</c> removes it once copied.</item>
 /// </list>
+/// A named dataset's are under <c>/admin/datasets/NAME/checkpoints</c> (<see cref="UserPaths.Checkpoints"/>).
+/// A dataset with expiry leaves its expired entries and hidden users out of the checkpoint
+/// (<see cref="ExpiryRule"/>): rolled out, it removes them from every node at once (docs/datasets.md).
 /// </summary>
 internal static class CheckpointEndpoints
 {
@@ -23,13 +29,22 @@ internal static class CheckpointEndpoints
 
     public static void MapCheckpointEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/admin/checkpoints", CreateAsync);
-        app.MapGet("/admin/checkpoints/{version}/{file}", Get);
-        app.MapDelete("/admin/checkpoints/{version}", Delete);
+        foreach (var checkpoints in UserPaths.Checkpoints)
+        {
+            app.MapPost(checkpoints, CreateAsync);
+            app.MapGet(checkpoints + "/{version}/{file}", Get);
+            app.MapDelete(checkpoints + "/{version}", Delete);
+        }
     }
 
-    private static async Task<IResult> CreateAsync(string? version, VersionedStore store, IOptions<StoreOptions> options, TimeProvider time, ILogger<VersionedStore> logger, CancellationToken cancellationToken)
+    private static async Task<IResult> CreateAsync(string? version, HttpContext context, NodeDatasets datasets, IOptions<StoreOptions> options, ILogger<VersionedStore> logger, CancellationToken cancellationToken)
     {
+        if (datasets.Of(context) is not { } dataset)
+        {
+            return Problems.UnknownDataset(context);
+        }
+
+        var store = dataset.Store;
         if (version is null)
         {
             return Problems.BadRequest("?version= is required");
@@ -51,7 +66,8 @@ internal static class CheckpointEndpoints
 
             // A lease keeps the live version open while it is read, even if a rollout swaps it meanwhile.
             using var lease = store.Acquire();
-            var built = await Task.Run(() => SnapshotCheckpoint.Write(lease.Version.Db, version, path, options.Value.BloomBitsPerKey, time: time), cancellationToken);
+            var at = dataset.Time.GetUtcNow().ToUnixTimeMilliseconds();
+            var built = await Task.Run(() => SnapshotCheckpoint.Write(lease.Version.Db, version, path, options.Value.BloomBitsPerKey, time: dataset.Time, users: Kept(dataset.Expiry, at)), cancellationToken);
             logger.LogInformation("Checkpoint {Checkpoint} of version {Version}: {Users} users, {Files} file(s) in {Seconds:F2} s",
                 version, lease.Version.Id, built.Manifest.KeyCount, built.Manifest.Files.Count, built.Elapsed.TotalSeconds);
             return Results.Json(built.Manifest, RolloutJson.Default.SnapshotManifest, statusCode: StatusCodes.Status201Created);
@@ -62,8 +78,26 @@ internal static class CheckpointEndpoints
         }
     }
 
-    private static IResult Get(string version, string file, VersionedStore store)
+    /// <summary>What a checkpoint keeps of each user's state bytes at <paramref name="atMs"/>; null without expiry (everything, as stored).</summary>
+    private static Func<byte[], byte[]?>? Kept(Expiry expiry, long atMs) =>
+        !expiry.Enabled ? null : bytes =>
+        {
+            var state = Sidecar.Store.State.UserState.Parser.ParseFrom(bytes);
+            if (ExpiryRule.Hidden(state, expiry, atMs))
+            {
+                return null;
+            }
+
+            return ExpiryRule.Sweep(state, expiry, atMs) ? Google.Protobuf.MessageExtensions.ToByteArray(state) : bytes;
+        };
+
+    private static IResult Get(string version, string file, HttpContext context, NodeDatasets datasets)
     {
+        if (datasets.Of(context) is not { Store: var store })
+        {
+            return Problems.UnknownDataset(context);
+        }
+
         if (SnapshotFiles.Refusal(version, file) is not null)
         {
             return Problems.BadRequest("not a checkpoint file");
@@ -73,8 +107,13 @@ internal static class CheckpointEndpoints
             () => Results.Problem($"no file {file} in checkpoint {version}", statusCode: StatusCodes.Status404NotFound, title: "Not found"));
     }
 
-    private static IResult Delete(string version, VersionedStore store)
+    private static IResult Delete(string version, HttpContext context, NodeDatasets datasets)
     {
+        if (datasets.Of(context) is not { Store: var store })
+        {
+            return Problems.UnknownDataset(context);
+        }
+
         if (VersionNames.Check(version) is { } bad)
         {
             return Problems.BadRequest(bad);

@@ -36,7 +36,8 @@ internal static class ReadEndpoints
         using (var lease = dataset.Store.Acquire())
         {
             var version = lease.Version;
-            if (version.Cache.Get(userId) is { } cached)
+            var nowMs = dataset.ExpiryNowMs;
+            if (version.Cache.Get(userId, nowMs) is { } cached)
             {
                 body = cached;
             }
@@ -44,13 +45,13 @@ internal static class ReadEndpoints
             {
                 var stamp = version.Cache.Stamp(userId);
                 var state = UserStore.Read(version.Db, userId);
-                if (state is null || !UserView.Exists(state))
+                if (state is null || VisibleUser.Render(userId, state, version.Id, dataset.Expiry, nowMs) is not { } rendering)
                 {
                     return Problems.UserNotFound(userId);
                 }
 
-                body = UserJsonWriter.Render(userId, state, version.Id);
-                version.Cache.AddIfUnchanged(userId, body, stamp);
+                body = rendering.Json;
+                version.Cache.AddIfUnchanged(userId, body, stamp, rendering.ValidUntilMs);
             }
         }
 
@@ -75,7 +76,10 @@ internal static class ReadEndpoints
         var response = context.Response;
         using (var lease = dataset.Store.Acquire())
         {
-            var entry = UserStore.Read(lease.Version.Db, userId)?.Fields.FirstOrDefault(f => f.Name == field);
+            var state = UserStore.Read(lease.Version.Db, userId);
+            var entry = state is not null && VisibleUser.Apply(state, dataset.Expiry, dataset.ExpiryNowMs)
+                ? state.Fields.FirstOrDefault(f => f.Name == field)
+                : null;
             if (entry is null || entry.Tombstone)
             {
                 return Problems.FieldNotFound(userId, field);

@@ -25,6 +25,8 @@ internal sealed class BatchApplier
     private readonly int _listCap;
     private readonly RequestWindow _window;
     private readonly HybridLogicalClock _clock;
+    private readonly Expiry _expiry;
+    private readonly TimeProvider _time;
     private readonly WriteOptions _writeOptions;
 
     // Reused by every batch (batches are applied one at a time): a new one per batch would be a
@@ -32,11 +34,13 @@ internal sealed class BatchApplier
     private readonly Dictionary<string, PendingUser> _users = new(StringComparer.Ordinal);
     private bool[] _fresh = new bool[64];
 
-    public BatchApplier(StoreOptions store, HybridLogicalClock clock)
+    public BatchApplier(StoreOptions store, HybridLogicalClock clock, TimeProvider time)
     {
         _listCap = store.ListCap;
         _window = store.Window;
         _clock = clock;
+        _expiry = store.Expiry;
+        _time = time;
         _writeOptions = new WriteOptions().SetSync(store.SyncWrites);
     }
 
@@ -96,17 +100,20 @@ internal sealed class BatchApplier
             applied++;
         }
 
+        // Expired entries of the users written go with the write (ExpiryRule.Sweep).
+        var nowMs = _expiry.Enabled ? _time.GetUtcNow().ToUnixTimeMilliseconds() : 0;
+
         // Users are independent: a large batch (catching up) is merged on every core; a small one
         // (streaming) on this thread, so that it does not take pool threads from request serving.
         if (users.Count >= ParallelFrom)
         {
-            Parallel.ForEach(users.Values, ParallelOptions, user => Merge(db, user));
+            Parallel.ForEach(users.Values, ParallelOptions, user => Merge(db, user, nowMs));
         }
         else
         {
             foreach (var user in users.Values)
             {
-                Merge(db, user);
+                Merge(db, user, nowMs);
             }
         }
 
@@ -136,16 +143,14 @@ internal sealed class BatchApplier
         foreach (var user in users.Values)
         {
             // Rendering here only users that readers have cached: they are likely read again soon.
-            var fresh = version.Cache.Contains(user.UserId) && UserView.Exists(user.State!)
-                ? UserJsonWriter.Render(user.UserId, user.State!, version.Id)
-                : null;
-            version.Cache.Written(user.UserId, fresh);
+            var fresh = version.Cache.Contains(user.UserId) ? VisibleUser.Render(user.UserId, user.State!, version.Id, _expiry, nowMs) : null;
+            version.Cache.Written(user.UserId, fresh?.Json, fresh?.ValidUntilMs ?? 0);
         }
 
         return new BatchResult(applied, duplicates, duplicateRequests, positions, _fresh);
     }
 
-    private void Merge(RocksDb db, PendingUser user)
+    private void Merge(RocksDb db, PendingUser user, long nowMs)
     {
         var state = UserStore.Read(db, user.Key) ?? new UserState();
         var duplicates = 0;
@@ -158,6 +163,7 @@ internal sealed class BatchApplier
         }
 
         RequestMemory.Trim(state, _window);
+        ExpiryRule.Sweep(state, _expiry, nowMs);
         user.DuplicateRequests = duplicates;
         user.State = state;
         user.Encoded = state.ToByteArray();

@@ -21,6 +21,7 @@ internal sealed class UpdateConsumers
     private readonly StoreOptions _store;
     private readonly HybridLogicalClock _clock;
     private readonly EnvelopeRules _rules;
+    private readonly TimeProvider _time;
 
     public UpdateConsumers(
         KafkaConnection connection,
@@ -28,8 +29,10 @@ internal sealed class UpdateConsumers
         IOptions<NodeOptions> node,
         IOptions<StoreOptions> store,
         HybridLogicalClock clock,
-        EnvelopeRules rules)
+        EnvelopeRules rules,
+        TimeProvider time)
     {
+        _time = time;
         _connection = connection;
         _options = options.Value;
         _node = node.Value;
@@ -60,5 +63,5 @@ internal sealed class UpdateConsumers
 
     /// <summary>A new applier: each reuses its buffers (and the result's Fresh array) per batch, so
     /// each writer of batches needs its own.</summary>
-    public BatchApplier Applier() => new(_store, _clock);
+    public BatchApplier Applier() => new(_store, _clock, _time);
 }

@@ -26,6 +26,14 @@ public sealed class DatasetOptions
     [Range(0, 10_000_000)]
     public int? ReadCacheEntries { get; set; }
 
+    /// <summary>List items and fields older than this are gone; default <c>Store:ItemTtl</c> (none).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "3650.00:00:00")]
+    public TimeSpan? ItemTtl { get; set; }
+
+    /// <summary>A user not updated for this long is hidden; default <c>Store:Ttl</c> (none).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "3650.00:00:00")]
+    public TimeSpan? Ttl { get; set; }
+
     /// <summary>The dataset's own rollout settings (<c>Datasets:&lt;name&gt;:Rollout:RetainVersions</c>, ...):
     /// any key of the node's <c>Rollout</c> section, over the node's value in the dataset's container.</summary>
     public Dictionary<string, string?> Rollout { get; set; } = new(StringComparer.OrdinalIgnoreCase);

@@ -46,6 +46,24 @@ public sealed class StoreOptions
 
     internal Merge.RequestWindow Window => new(RequestWindow, RequestsPerUser, RequestRetryWindow);
 
+    /// <summary>List items and fields older than this, by their stamps, are gone: hidden from
+    /// reads at once and removed from disk on the user's next write or by the background sweep.
+    /// Counters do not expire by item. Unset: nothing expires (docs/datasets.md, Expiry).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "3650.00:00:00")]
+    public TimeSpan? ItemTtl { get; set; }
+
+    /// <summary>A user none of whose ops is newer than this is hidden from reads (404) and left
+    /// out of the next snapshot built from a checkpoint. Unset: users never expire.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "3650.00:00:00")]
+    public TimeSpan? Ttl { get; set; }
+
+    /// <summary>How often the background sweep walks the live version to remove expired entries
+    /// of users not written since they expired (only with <see cref="ItemTtl"/>).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan ExpirySweepInterval { get; set; } = TimeSpan.FromMinutes(10);
+
+    internal Merge.Expiry Expiry => new(ItemTtl, Ttl);
+
     /// <summary>fsync the write-ahead log on every batch (survives power loss, not only process death).</summary>
     public bool SyncWrites { get; set; }
 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Sidecar.Node.Apply;
 using Sidecar.Node.Configuration;
 using Sidecar.Node.Ingest;
+using Sidecar.Node.Merge;
 using Sidecar.Node.Metrics;
 using Sidecar.Node.Model;
 using Sidecar.Node.Storage;
@@ -22,7 +23,10 @@ internal sealed class Dataset
     {
         Name = name;
         Topic = parts.GetRequiredService<IOptions<KafkaOptions>>().Value.UpdatesTopic;
-        ListCap = parts.GetRequiredService<IOptions<StoreOptions>>().Value.ListCap;
+        var store = parts.GetRequiredService<IOptions<StoreOptions>>().Value;
+        ListCap = store.ListCap;
+        Expiry = store.Expiry;
+        Time = parts.GetRequiredService<TimeProvider>();
         Store = parts.GetRequiredService<VersionedStore>();
         Rules = parts.GetRequiredService<EnvelopeRules>();
         Parser = new UpdateRequestParser(Rules);
@@ -38,6 +42,16 @@ internal sealed class Dataset
 
     /// <summary>Items kept per list.</summary>
     public int ListCap { get; }
+
+    /// <summary>What expires, and when (none unless <c>ItemTtl</c> or <c>Ttl</c> is set).</summary>
+    public Expiry Expiry { get; }
+
+    /// <summary>The node's clock, which expiry is measured by.</summary>
+    public TimeProvider Time { get; }
+
+    /// <summary>Now in Unix milliseconds when the dataset expires anything, else 0 (no clock read
+    /// on the read path of a dataset without expiry).</summary>
+    public long ExpiryNowMs => Expiry.Enabled ? Time.GetUtcNow().ToUnixTimeMilliseconds() : 0;
 
     public VersionedStore Store { get; }
 

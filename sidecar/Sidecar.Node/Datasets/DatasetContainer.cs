@@ -79,6 +79,16 @@ internal static class DatasetContainer
             settings[$"{StoreOptions.Section}:{nameof(StoreOptions.ReadCacheEntries)}"] = entries.ToString(CultureInfo.InvariantCulture);
         }
 
+        if (dataset.ItemTtl is { } itemTtl)
+        {
+            settings[$"{StoreOptions.Section}:{nameof(StoreOptions.ItemTtl)}"] = itemTtl.ToString("c", CultureInfo.InvariantCulture);
+        }
+
+        if (dataset.Ttl is { } ttl)
+        {
+            settings[$"{StoreOptions.Section}:{nameof(StoreOptions.Ttl)}"] = ttl.ToString("c", CultureInfo.InvariantCulture);
+        }
+
         return settings;
     }
 

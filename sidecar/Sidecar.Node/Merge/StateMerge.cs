@@ -39,6 +39,7 @@ internal static class StateMerge
         }
 
         RequestMemory.Join(target, other);
+        target.Newest = Math.Max(target.Newest, other.Newest);
         Normalize(target, listCap);
     }
 

@@ -25,12 +25,13 @@ internal sealed class NodeMetrics
         Replayed = new(instruments.Replayed, Tag);
         DeadLetters = new(instruments.DeadLetters, Tag);
         Produced = new(instruments.Produced, Tag);
+        ExpirySwept = new(instruments.ExpirySwept, Tag);
         BatchDuration = new(instruments.BatchDuration, Tag);
         Freshness = new(instruments.Freshness, Tag);
         instruments.Add(this);
 
         // Export zeros from the start: an absent series and a zero one mean different things to alerts.
-        foreach (var counter in new[] { Applied, Duplicates, DuplicateRequests, Replayed, DeadLetters, Produced })
+        foreach (var counter in new[] { Applied, Duplicates, DuplicateRequests, Replayed, DeadLetters, Produced, ExpirySwept })
         {
             counter.Add(0);
         }
@@ -50,6 +51,8 @@ internal sealed class NodeMetrics
     public DatasetCounter DeadLetters { get; }
 
     public DatasetCounter Produced { get; }
+
+    public DatasetCounter ExpirySwept { get; }
 
     public DatasetHistogram BatchDuration { get; }
 

@@ -8,7 +8,8 @@ namespace Sidecar.Node.Storage;
 /// state) lived about a second under a steady stream of updates, long enough to be promoted, and
 /// the collections of those generations paused the node for 11-13 % of the time.
 /// RocksDB stays the truth; an entry is either absent or the rendering of the user's last
-/// committed state:
+/// committed state, until the moment it was rendered for (a dataset with expiry: the rendering
+/// stops being what a reader sees when its oldest visible entry expires):
 /// <list type="bullet">
 /// <item>the applier reports every user it wrote, after the write (<see cref="Written"/>), with the
 /// new rendering when the user is cached;</item>
@@ -23,7 +24,7 @@ internal sealed class UserCache
 {
     private const int Stripes = 256;
 
-    private readonly ConcurrentDictionary<string, byte[]> _entries = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly object[] _locks = new object[Stripes];
     private readonly long[] _stamps = new long[Stripes];
     private readonly int _capacity;
@@ -43,7 +44,9 @@ internal sealed class UserCache
 
     public int Count => Volatile.Read(ref _count);
 
-    public byte[]? Get(string userId) => _entries.GetValueOrDefault(userId);
+    /// <summary>The rendering of the user, if it is cached and still right at <paramref name="nowMs"/>.</summary>
+    public byte[]? Get(string userId, long nowMs = 0) =>
+        _entries.TryGetValue(userId, out var entry) && entry.ValidUntilMs > nowMs ? entry.Json : null;
 
     public bool Contains(string userId) => _entries.ContainsKey(userId);
 
@@ -51,7 +54,7 @@ internal sealed class UserCache
     public long Stamp(string userId) => Volatile.Read(ref _stamps[Stripe(userId)]);
 
     /// <summary>Keeps a rendering of a state read from the store, unless the user's stripe changed since <paramref name="stamp"/>.</summary>
-    public void AddIfUnchanged(string userId, byte[] json, long stamp)
+    public void AddIfUnchanged(string userId, byte[] json, long stamp, long validUntilMs = long.MaxValue)
     {
         if (!Enabled)
         {
@@ -70,16 +73,25 @@ internal sealed class UserCache
         var stripe = Stripe(userId);
         lock (_locks[stripe])
         {
-            if (_stamps[stripe] == stamp && _entries.TryAdd(userId, json))
+            if (_stamps[stripe] != stamp)
+            {
+                return;
+            }
+
+            if (_entries.ContainsKey(userId))
+            {
+                _entries[userId] = new Entry(json, validUntilMs); // one that expired
+            }
+            else if (_entries.TryAdd(userId, new Entry(json, validUntilMs)))
             {
                 Interlocked.Increment(ref _count);
             }
         }
     }
 
-    /// <summary>After a committed write of the user: keeps <paramref name="fresh"/> if the user is
-    /// cached, drops the entry if it is null.</summary>
-    public void Written(string userId, byte[]? fresh)
+    /// <summary>After a committed write of the user: keeps <paramref name="fresh"/> (right until
+    /// <paramref name="validUntilMs"/>) if the user is cached, drops the entry if it is null.</summary>
+    public void Written(string userId, byte[]? fresh, long validUntilMs = long.MaxValue)
     {
         if (!Enabled)
         {
@@ -97,7 +109,7 @@ internal sealed class UserCache
 
             if (fresh is not null)
             {
-                _entries[userId] = fresh;
+                _entries[userId] = new Entry(fresh, validUntilMs);
             }
             else if (_entries.TryRemove(userId, out _))
             {
@@ -148,6 +160,8 @@ internal sealed class UserCache
             }
         }
     }
+
+    private readonly record struct Entry(byte[] Json, long ValidUntilMs);
 
     private static int Stripe(string userId) => (int)((uint)StringComparer.Ordinal.GetHashCode(userId) % Stripes);
 }

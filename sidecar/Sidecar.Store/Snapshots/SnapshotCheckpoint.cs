@@ -18,7 +18,9 @@ public static class SnapshotCheckpoint
     private static readonly byte[] OffsetPrefix = "o:"u8.ToArray();
 
     /// <param name="time">The clock of the manifest's creation time; the system's by default.</param>
-    public static SnapshotBuilder.Result Write(RocksDb db, string version, string output, int bloomBitsPerKey = 10, long maxFileBytes = 256L << 20, TimeProvider? time = null)
+    /// <param name="users">What to keep of each user's state bytes: the bytes to write, or null to
+    /// leave the user out (a dataset's expiry); every user as stored by default.</param>
+    public static SnapshotBuilder.Result Write(RocksDb db, string version, string output, int bloomBitsPerKey = 10, long maxFileBytes = 256L << 20, TimeProvider? time = null, Func<byte[], byte[]?>? users = null)
     {
         var started = Stopwatch.GetTimestamp();
         if (VersionNames.Check(version) is { } bad)
@@ -35,7 +37,7 @@ public static class SnapshotCheckpoint
         try
         {
             var offsets = new Dictionary<string, long>(StringComparer.Ordinal);
-            long users = 0;
+            long count = 0;
             using var snapshot = db.CreateSnapshot();
             var read = new ReadOptions().SetSnapshot(snapshot);
             using var iterator = db.NewIterator(readOptions: read);
@@ -45,11 +47,22 @@ public static class SnapshotCheckpoint
                 for (iterator.SeekToFirst(); iterator.Valid(); iterator.Next())
                 {
                     var key = iterator.Key();
+                    var value = iterator.Value();
                     if (key.AsSpan().StartsWith(StoreKeys.UserPrefix))
                     {
-                        users++;
+                        if (users is not null)
+                        {
+                            if (users(value) is not { } kept)
+                            {
+                                continue;
+                            }
+
+                            value = kept;
+                        }
+
+                        count++;
                     }
-                    else if (key.AsSpan().StartsWith(OffsetPrefix) && StoreKeys.ReadInt64(iterator.Value()) is { } offset)
+                    else if (key.AsSpan().StartsWith(OffsetPrefix) && StoreKeys.ReadInt64(value) is { } offset)
                     {
                         offsets[Encoding.UTF8.GetString(key, 2, key.Length - 2)] = offset;
                     }
@@ -58,7 +71,7 @@ public static class SnapshotCheckpoint
                         continue; // consume positions: this node's own, not the data's
                     }
 
-                    yield return (key, iterator.Value());
+                    yield return (key, value);
                 }
             }
 
@@ -68,7 +81,7 @@ public static class SnapshotCheckpoint
                 throw new InvalidOperationException("the live version holds no user and no offset: nothing to checkpoint");
             }
 
-            var manifest = new SnapshotManifest(SnapshotManifest.CurrentFormat, version, (time ?? TimeProvider.System).GetUtcNow(), users, files, offsets);
+            var manifest = new SnapshotManifest(SnapshotManifest.CurrentFormat, version, (time ?? TimeProvider.System).GetUtcNow(), count, files, offsets);
             File.WriteAllBytes(Path.Combine(output, SnapshotManifest.FileName), RolloutJson.Bytes(manifest));
             return new SnapshotBuilder.Result(manifest, Stopwatch.GetElapsedTime(started));
         }
