@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Sidecar.Common.Clocks;
 using Sidecar.Common.Contracts;
 using Sidecar.Common.Metrics;
 using Sidecar.Testing;
@@ -9,7 +10,9 @@ namespace Sidecar.Bench;
 /// What a second dataset costs a node, in one run, next to the same node with one dataset: the
 /// ingest of a backlog split between the two datasets' topics, GETs of the default dataset while a
 /// feed is split between them, and the node's resident memory. Every case gets a fresh Kafka and
-/// node; the two configurations alternate over rounds.
+/// node; the two configurations alternate over rounds. <c>--vs expiry</c> compares one dataset
+/// with the same dataset given <c>ItemTtl</c> and <c>Ttl</c> (nothing expires during the run: the
+/// cost of applying the rule on every write and cache miss).
 /// </summary>
 internal static class DatasetsBench
 {
@@ -18,19 +21,31 @@ internal static class DatasetsBench
     private static readonly Layout Two = new("two datasets", [new("default", "updates"), new("segments", "segments")],
         ["--Datasets:segments:Topic", "segments"]);
 
+    private static readonly Layout Expiring = new("with expiry", [new("default", "updates")],
+        ["--Store:ItemTtl", "30.00:00:00", "--Store:Ttl", "90.00:00:00"]);
+
+    /// <summary>The stamps of every record: a minute ago, so that they read as times (expiry reads them so).</summary>
+    private static readonly ulong FirstHlc = HybridLogicalClock.Encode(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - 60_000, 0);
+
     public static async Task RunAsync(BenchArgs args)
     {
         var rounds = args.Int("rounds", 3);
         var only = args.Text("only", "");
+        var second = args.Text("vs", "two") switch
+        {
+            "two" => Two,
+            "expiry" => Expiring,
+            var other => throw new ArgumentException($"--vs {other}: two or expiry"),
+        };
         // --users, when given, is the user count of both parts; the defaults are ingest's and node-get's.
         if (only is "" or "ingest")
         {
-            await IngestAsync(args.Int("records", 1_000_000), args.Int("users", 100_000), args.Int("partitions", 16), rounds);
+            await IngestAsync(second, args.Int("records", 1_000_000), args.Int("users", 100_000), args.Int("partitions", 16), rounds);
         }
 
         if (only is "" or "get")
         {
-            await GetAsync(args.Int("users", 10_000), args.Int("rate", 10_000), args.Int("seconds", 20), args.Int("connections", 64), rounds);
+            await GetAsync(second, args.Int("users", 10_000), args.Int("rate", 10_000), args.Int("seconds", 20), args.Int("connections", 64), rounds);
         }
     }
 
@@ -60,18 +75,18 @@ internal static class DatasetsBench
 
     private static double Median(IEnumerable<double> values) => Report.Percentile([.. values], 0.5);
 
-    private static async Task IngestAsync(int records, int users, int partitions, int rounds)
+    private static async Task IngestAsync(Layout second, int records, int users, int partitions, int rounds)
     {
         var runs = new List<(IngestRun One, IngestRun Two)>();
         for (var round = 1; round <= rounds; round++)
         {
             runs.Add(await Rounds.AlternateAsync(round,
-                () => IngestRunAsync(One, records, users, partitions), () => IngestRunAsync(Two, records, users, partitions)));
-            Report.Note($"round {round}: one dataset {runs[^1].One.Rate:0} updates/s, two datasets {runs[^1].Two.Rate:0} updates/s");
+                () => IngestRunAsync(One, records, users, partitions), () => IngestRunAsync(second, records, users, partitions)));
+            Report.Note($"round {round}: one dataset {runs[^1].One.Rate:0} updates/s, {second.Name} {runs[^1].Two.Rate:0} updates/s");
         }
 
-        Report.Header($"Ingest of a {records:N0}-record backlog ({users:N0} users, {partitions} partitions a topic, one op per record): one dataset, next to two datasets given half of the records each",
-            "round", "order", "one dataset: updates/s", "two datasets: updates/s", "two / one", "node CPU µs/update: one / two", "node RSS MB when done: one / two");
+        Report.Header($"Ingest of a {records:N0}-record backlog ({users:N0} users, {partitions} partitions a topic, one op per record): one dataset, next to {second.Name}{(second.Datasets.Length > 1 ? " given an even share of the records each" : "")}",
+            "round", "order", "one dataset: updates/s", $"{second.Name}: updates/s", "second / one", "node CPU µs/update: one / second", "node RSS MB when done: one / second");
         for (var i = 0; i < runs.Count; i++)
         {
             var (a, b) = runs[i];
@@ -97,7 +112,7 @@ internal static class DatasetsBench
             // Record n is the same user, op and stamp in both layouts. Split in consecutive halves,
             // not by n % 2, so that every user has records in both datasets (with an even number of
             // users, n % 2 would put each user in only one).
-            var envelopes = new Envelopes("dc-a");
+            var envelopes = new Envelopes("dc-a", FirstHlc);
             var from = 0;
             for (var i = 0; i < layout.Datasets.Length; i++)
             {
@@ -135,33 +150,33 @@ internal static class DatasetsBench
         return new IngestRun((done.Applied - first.Applied) / (done.Seconds - first.Seconds), cpuUsed.TotalMicroseconds / records, rss);
     }
 
-    private static async Task GetAsync(int users, int rate, int seconds, int connections, int rounds)
+    private static async Task GetAsync(Layout second, int users, int rate, int seconds, int connections, int rounds)
     {
         var runs = new List<(GetRun One, GetRun Two)>();
         for (var round = 1; round <= rounds; round++)
         {
             runs.Add(await Rounds.AlternateAsync(round,
-                () => GetRunAsync(One, users, rate, seconds, connections), () => GetRunAsync(Two, users, rate, seconds, connections)));
-            Report.Note($"round {round}: one dataset {runs[^1].One.Wrk.RequestsPerSecond:0} req/s, two datasets {runs[^1].Two.Wrk.RequestsPerSecond:0} req/s");
+                () => GetRunAsync(One, users, rate, seconds, connections), () => GetRunAsync(second, users, rate, seconds, connections)));
+            Report.Note($"round {round}: one dataset {runs[^1].One.Wrk.RequestsPerSecond:0} req/s, {second.Name} {runs[^1].Two.Wrk.RequestsPerSecond:0} req/s");
         }
 
-        Report.Header($"GET of the default dataset's ~1 KB documents, wrk -t2 -c{connections} -d{seconds}s, {users:N0} users in each dataset, a feeder at {rate:N0} updates/s split evenly between the datasets",
-            "round", "order", "node", "updates applied/s during the run", "req/s", "p50 ms", "p99 ms", "errors", "server CPU µs/request", "req/s two / one", "p99 two / one");
+        Report.Header($"GET of the default dataset's ~1 KB documents, wrk -t2 -c{connections} -d{seconds}s, {users:N0} users in each dataset, a feeder at {rate:N0} updates/s split evenly between the datasets ({second.Name} against one dataset)",
+            "round", "order", "node", "updates applied/s during the run", "req/s", "p50 ms", "p99 ms", "errors", "server CPU µs/request", "req/s second / one", "p99 second / one");
         for (var i = 0; i < runs.Count; i++)
         {
             var (a, b) = runs[i];
             var order = Rounds.Order(i + 1, "one", "two");
             GetRow(i + 1, order, One, [a], "", "");
-            GetRow(i + 1, order, Two, [b], $"{b.Wrk.RequestsPerSecond / a.Wrk.RequestsPerSecond:0.00}x", $"{b.Wrk.P99Ms / a.Wrk.P99Ms:0.00}x");
+            GetRow(i + 1, order, second, [b], $"{b.Wrk.RequestsPerSecond / a.Wrk.RequestsPerSecond:0.00}x", $"{b.Wrk.P99Ms / a.Wrk.P99Ms:0.00}x");
         }
 
         GetRow("median", "", One, [.. runs.Select(r => r.One)], "", "");
-        GetRow("median", "", Two, [.. runs.Select(r => r.Two)],
+        GetRow("median", "", second, [.. runs.Select(r => r.Two)],
             $"{Median(runs.Select(r => r.Two.Wrk.RequestsPerSecond / r.One.Wrk.RequestsPerSecond)):0.00}x (of the rounds' ratios)",
             $"{Median(runs.Select(r => r.Two.Wrk.P99Ms / r.One.Wrk.P99Ms)):0.00}x");
 
-        Report.Header($"Node RSS (VmRSS) with {users:N0} users of ~1 KB in each dataset: one dataset, next to two",
-            "round", "after seeding: one dataset MB", "two datasets MB", "two − one MB", "after the GET run under the feed: one dataset MB", "two datasets MB", "two − one MB");
+        Report.Header($"Node RSS (VmRSS) with {users:N0} users of ~1 KB in each dataset: one dataset, next to {second.Name}",
+            "round", "after seeding: one dataset MB", $"{second.Name} MB", "second − one MB", "after the GET run under the feed: one dataset MB", $"{second.Name} MB", "second − one MB");
         for (var i = 0; i < runs.Count; i++)
         {
             var (a, b) = runs[i];
@@ -188,7 +203,7 @@ internal static class DatasetsBench
             foreach (var dataset in layout.Datasets)
             {
                 // A stamper of its own per dataset: the same users with the same documents and stamps in each.
-                var envelopes = new Envelopes("dc-a");
+                var envelopes = new Envelopes("dc-a", FirstHlc);
                 seed.ProduceMany(dataset.Topic, Enumerable.Range(0, users).Select(u => envelopes.Create($"user-{u}", Documents.OneKilobyte(u))));
             }
         }
@@ -202,9 +217,9 @@ internal static class DatasetsBench
         var script = await NodeGetBench.UsersScriptAsync(dir, users);
         await WrkResult.RunAsync(node.Url, Math.Min(5, seconds), connections, 2, script); // warm-up, no longer than a smoke run measures
 
-        // Stamps above the seed's (1,000,000 + 20 a user), as in node-get.
+        // Stamps above the seed's (FirstHlc + 20 a user; + 1,000,000 is 15 ms later), as in node-get.
         var feeders = layout.Datasets.Select((d, i) => Feeder.Start(kafka.BootstrapServers, d.Topic, layout.Share(rate, i), n =>
-            Envelopes.Stamped("dc-a", $"feed-{n}", $"user-{n % users}", 2_000_000 + ((ulong)n * 4), Documents.Touch(n)))).ToList();
+            Envelopes.Stamped("dc-a", $"feed-{n}", $"user-{n % users}", FirstHlc + 1_000_000 + ((ulong)n * 4), Documents.Touch(n)))).ToList();
         try
         {
             await Task.Delay(TimeSpan.FromSeconds(3));

@@ -5,9 +5,11 @@ using Sidecar.Common.Envelope;
 namespace Sidecar.Testing;
 
 /// <summary>Builds update envelopes the way a node stamps them.</summary>
-public sealed class Envelopes(string origin)
+/// <param name="firstHlc">The clock of the first envelope's first op (by default a small one, far
+/// in the past: fine for everything but expiry, which reads stamps as times).</param>
+public sealed class Envelopes(string origin, ulong firstHlc = 1_000_000)
 {
-    private ulong _hlc = 1_000_000;
+    private ulong _hlc = firstHlc;
     private long _sequence;
 
     public UpdateEnvelope Create(string userId, params Op[] ops)

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Confluent.Kafka;
 using Sidecar.Common.Kafka;
@@ -26,6 +27,7 @@ public sealed partial class StackTests
             Assert.Contains("clickstream events/s into clicks.b2c, clicks.b2b", load.Output, StringComparison.Ordinal);
             Assert.Matches(@"events\s+[1-9]\d*", load.Output);
             Assert.Contains("moves the user's segment in the dataset segments", load.Output, StringComparison.Ordinal);
+            Assert.Contains("adds the hotel to the user's views in recent", load.Output, StringComparison.Ordinal);
         }
 
         // Some of the load's users have a segment, read through either proxy.
@@ -37,6 +39,16 @@ public sealed partial class StackTests
         }
 
         Assert.True(segmented > 0, "no user of the load has a segment");
+
+        // And some have viewed hotels in the dataset with a 30-day item expiry (none expired yet).
+        var viewers = 0;
+        for (var u = 0; u < 40; u++)
+        {
+            using var response = await Http.GetAsync($"{(u % 2 == 0 ? Stack.ProxyA : Stack.ProxyB)}/v1/datasets/recent/users/user-{u:D5}");
+            viewers += response.IsSuccessStatusCode && (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("lists").GetProperty("hotels").GetArrayLength() > 0 ? 1 : 0;
+        }
+
+        Assert.True(viewers > 0, "no user of the load has viewed hotels in the recent dataset");
 
         var bootstrap = JsonSerializer.Deserialize<Dictionary<string, string>>(await File.ReadAllTextAsync(Path.Combine(Stack.DataRoot, "kafka-bootstrap.json")))!;
         Assert.Equal(["dc-a", "dc-b"], bootstrap.Keys.Order());

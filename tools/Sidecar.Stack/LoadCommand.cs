@@ -10,7 +10,7 @@ namespace Sidecar.Stack;
 /// <c>load</c>: the demo workload. Users search hotels: each search pushes the hotel to the user's
 /// bounded "recent" list, sets the last searched city and counts searches; between searches the
 /// user's page reads the document back, and one search in four moves the user to a segment
-/// (a field and a counter in the named dataset <c>segments</c>, read back too). Each user lives in one datacenter (its requests go to
+/// (a field and a counter in the named dataset <c>segments</c>, a viewed hotel in <c>recent</c>, read back too). Each user lives in one datacenter (its requests go to
 /// that datacenter's proxy). Besides, the users' clickstream (searches, bookings, page views as
 /// JSON) goes straight into their datacenter's Kafka topics clicks.b2c / clicks.b2b, which the
 /// nodes' ingest rules (compose/rules/clickstream.yaml) turn into updates. Each Kafka's bootstrap
@@ -90,7 +90,7 @@ internal static class LoadCommand
         var workers = Math.Clamp(rate / 20, 2, 64);
         var perWorker = TimeSpan.FromSeconds(workers / (double)rate);
         var issued = 0;
-        Console.WriteLine($"load: {users} users searching hotels through {string.Join(", ", proxies)}, {rate}/s for up to {duration} or {count} searches; one in four also moves the user's segment in the dataset {StackLayout.NamedDatasets[0]}");
+        Console.WriteLine($"load: {users} users searching hotels through {string.Join(", ", proxies)}, {rate}/s for up to {duration} or {count} searches; one in four also moves the user's segment in the dataset {StackLayout.Segments}, one in two also adds the hotel to the user's views in {StackLayout.Recent} (30-day expiry)");
         if (kafka.Count > 0)
         {
             Console.WriteLine($"load: {eventRate} clickstream events/s into {string.Join(", ", StackLayout.SourceTopics)} of {string.Join(" and ", StackLayout.Datacenters.Zip(kafka, (dc, b) => $"{dc} ({b})"))}");
@@ -141,8 +141,16 @@ internal static class LoadCommand
         if (random.Next(4) == 0)
         {
             var segment = $$"""{"ops":[{"op":"set","field":"segment","value":"{{Segments[random.Next(Segments.Length)]}}"},{"op":"incr","counter":"moves","by":1}]}""";
-            var path = $"{proxy}/v1/datasets/{StackLayout.NamedDatasets[0]}/users/{user}";
+            var path = $"{proxy}/v1/datasets/{StackLayout.Segments}/users/{user}";
             await TimedAsync(stats, true, () => http.PostAsync($"{path}/updates", new StringContent(segment, Encoding.UTF8, "application/json"), ct), ct);
+            await TimedAsync(stats, false, () => http.GetAsync(path, ct), ct);
+        }
+
+        if (random.Next(2) == 0)
+        {
+            var viewed = $$"""{"ops":[{"op":"push","list":"hotels","item":"{{hotel}}","max":10}]}""";
+            var path = $"{proxy}/v1/datasets/{StackLayout.Recent}/users/{user}";
+            await TimedAsync(stats, true, () => http.PostAsync($"{path}/updates", new StringContent(viewed, Encoding.UTF8, "application/json"), ct), ct);
             await TimedAsync(stats, false, () => http.GetAsync(path, ct), ct);
         }
     }

@@ -16,10 +16,19 @@ internal sealed class StackLayout
     /// <summary>The clickstream topics every datacenter's Kafka holds (8 partitions each) and the rules file reads.</summary>
     public static readonly string[] SourceTopics = ["clicks.b2c", "clicks.b2b"];
 
+    /// <summary>User segments, set by the load and rebuilt by a snapshot rollout (<c>sidecarctl ... --dataset segments</c>).</summary>
+    public const string Segments = "segments";
+
+    /// <summary>The hotels a user viewed lately, each for 30 days (<c>ItemTtl</c>), pushed by the load.</summary>
+    public const string Recent = "recent";
+
     /// <summary>The named datasets every node serves beside the default one (<c>Datasets:&lt;name&gt;:Topic</c>
-    /// = the name), whose topics every datacenter's Kafka holds and the replicators mirror: user
-    /// segments, set by the load and rebuilt by a snapshot rollout (<c>sidecarctl ... --dataset segments</c>).</summary>
-    public static readonly string[] NamedDatasets = ["segments"];
+    /// = the name), whose topics every datacenter's Kafka holds and the replicators mirror.</summary>
+    public static readonly string[] NamedDatasets = [Segments, Recent];
+
+    /// <summary>The nodes' settings of the named datasets.</summary>
+    public static IEnumerable<string> DatasetSettings =>
+        [.. NamedDatasets.SelectMany(d => new[] { $"--Datasets:{d}:Topic", d }), $"--Datasets:{Recent}:ItemTtl", "30.00:00:00"];
 
     /// <summary>The ingest rules every node runs (<c>Rules:File</c>): the demo's, in the repository.</summary>
     public static string RulesFile => Path.Combine(Repo.Root, "compose", "rules", "clickstream.yaml");

@@ -75,7 +75,7 @@ internal sealed class TwoDatacenterStack : IAsyncDisposable
                 nodeTasks.Add(NodeProcess.StartAsync(Path.Combine(_layout.DataRoot, id), kafka[dc].BootstrapServers, dcs[dc], id,
                     [
                         "--urls", _layout.Node(dc, i), "--Api:H2cUrl", _layout.NodeH2c(dc, i), "--Consul:Address", _layout.Consul(dc),
-                        "--Rules:File", StackLayout.RulesFile, .. StackLayout.NamedDatasets.SelectMany(d => new[] { $"--Datasets:{d}:Topic", d }),
+                        "--Rules:File", StackLayout.RulesFile, .. StackLayout.DatasetSettings,
                     ]));
             }
         }

@@ -7,7 +7,9 @@ namespace Sidecar.Chaos.Tests.Scenarios;
 
 /// <summary>
 /// One scenario's run: the deployment, the writers, the faults it injected, and its line of the
-/// results table (docs/chaos.md). Disposing removes every container and network of the run.
+/// results table (docs/chaos.md). The writers are two workloads: one on the default dataset and a
+/// smaller one on the named dataset every node serves beside it; every invariant is checked in
+/// both. Disposing removes every container and network of the run.
 /// </summary>
 internal sealed class ChaosScenario : IAsyncDisposable
 {
@@ -21,13 +23,16 @@ internal sealed class ChaosScenario : IAsyncDisposable
     private CancellationTokenSource? _stopLoad;
     private Task? _load;
 
-    private ChaosScenario(string name, ITestOutputHelper output, ChaosRun? ownRun, Deployment deployment, Clients clients)
+    private ChaosScenario(string name, ITestOutputHelper output, ChaosRun? ownRun, Deployment deployment, int maxOperations)
     {
         Name = name;
         _output = output;
         _ownRun = ownRun;
         Deployment = deployment;
-        Clients = clients;
+        Clients = new Clients(name, deployment.Proxies, maxOperations: maxOperations);
+        // A third of the default dataset's operations, one writer per proxy: enough to see any
+        // loss or leak, without doubling every scenario's time.
+        NamedClients = new Clients(name, deployment.Proxies, clientsPerProxy: 1, maxOperations: Math.Max(1, maxOperations / 3), dataset: Deployment.NamedDataset);
     }
 
     public string Name { get; }
@@ -35,6 +40,11 @@ internal sealed class ChaosScenario : IAsyncDisposable
     public Deployment Deployment { get; }
 
     public Clients Clients { get; }
+
+    /// <summary>The writers of the named dataset (<see cref="Deployment.NamedDataset"/>).</summary>
+    public Clients NamedClients { get; }
+
+    private IEnumerable<Clients> Workloads => [Clients, NamedClients];
 
     /// <summary>A scenario on a deployment of its own (removed when the scenario is disposed).</summary>
     public static async Task<ChaosScenario> StartAsync(string name, ITestOutputHelper output, int consulServers = 1, int maxOperations = 3000)
@@ -44,7 +54,7 @@ internal sealed class ChaosScenario : IAsyncDisposable
         {
             var deployment = await Deployment.StartAsync(run, consulServers);
             output.WriteLine($"{name}: run {run.Id}, deployment up in {deployment.StartTime.TotalSeconds:F1} s");
-            return new ChaosScenario(name, output, run, deployment, new Clients(name, deployment.Proxies, maxOperations: maxOperations));
+            return new ChaosScenario(name, output, run, deployment, maxOperations);
         }
         catch
         {
@@ -59,14 +69,14 @@ internal sealed class ChaosScenario : IAsyncDisposable
         var deployment = shared.Deployment;
         await deployment.WaitReadyAsync(TimeSpan.FromSeconds(60));
         output.WriteLine($"{name}: on the shared deployment (up in {deployment.StartTime.TotalSeconds:F1} s)");
-        return new ChaosScenario(name, output, null, deployment, new Clients(name, deployment.Proxies, maxOperations: maxOperations));
+        return new ChaosScenario(name, output, null, deployment, maxOperations);
     }
 
     /// <summary>Starts the writers in the background (until <see cref="StopLoadAsync"/> or their budget).</summary>
     public void StartLoad()
     {
         _stopLoad = new CancellationTokenSource();
-        _load = Clients.RunAsync(_stopLoad.Token);
+        _load = Task.WhenAll(Workloads.Select(w => w.RunAsync(_stopLoad.Token)));
     }
 
     public async Task StopLoadAsync()
@@ -98,14 +108,18 @@ internal sealed class ChaosScenario : IAsyncDisposable
     public async Task<TimeSpan> ConvergeAsync()
     {
         await StopLoadAsync();
-        var history = Clients.History;
-        _output.WriteLine($"{_clock.Elapsed.TotalSeconds,6:F1} s  writers stopped: {history}");
-        if (history.Acknowledged == 0)
+        foreach (var workload in Workloads)
         {
-            throw new InvalidOperationException("no write was acknowledged: the scenario tested nothing\n" + await Deployment.LogsAsync());
+            _output.WriteLine($"{_clock.Elapsed.TotalSeconds,6:F1} s  writers of {workload.Dataset} stopped: {workload.History}");
+            if (workload.History.Acknowledged == 0)
+            {
+                throw new InvalidOperationException($"no write to {workload.Dataset} was acknowledged: the scenario tested nothing there\n" + await Deployment.LogsAsync());
+            }
         }
 
-        return await ConvergeAsync(() => Checker.CheckAsync(history, Clients.Users, Deployment.Nodes), history.Acknowledged);
+        return await ConvergeAsync(
+            async () => [.. (await Task.WhenAll(Workloads.Select(w => Checker.CheckAsync(w.History, w.Users, Deployment.Nodes, w.Dataset)))).SelectMany(p => p)],
+            Workloads.Sum(w => w.History.Acknowledged));
     }
 
     /// <summary>Waits until <paramref name="check"/> finds nothing (a scenario with a workload of its

@@ -12,6 +12,9 @@ namespace Sidecar.Chaos.Tests.Topology;
 /// </summary>
 internal sealed class Deployment : IAsyncDisposable
 {
+    /// <summary>The named dataset every node serves beside the default one (its topic has the same name).</summary>
+    public const string NamedDataset = "segments";
+
     public const int Partitions = 4;
 
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
@@ -85,6 +88,7 @@ internal sealed class Deployment : IAsyncDisposable
 
             dc.Kafka = ServiceBuilder.Create(_run, $"kafka-{dc.Short}", dc.Name, "kafka", dc.Network,
                 ["--advertise", $"kafka-{dc.Short}", "--topic", $"updates:{Partitions}", "--topic", $"updates.dlq:{Partitions}",
+                    "--topic", $"{NamedDataset}:{Partitions}", "--topic", $"{NamedDataset}.dlq:{Partitions}",
                     "--topic", $"{ClickRules.B2c}:{ClickRules.Partitions}", "--topic", $"{ClickRules.B2b}:{ClickRules.Partitions}", "--urls", "http://0.0.0.0:8080"]);
         }
 
@@ -121,6 +125,8 @@ internal sealed class Deployment : IAsyncDisposable
                     // consumer group, and a killed member's partitions move to the other node
                     // once its session times out (45 s by default; consumers only read these).
                     "--Rules:File", ClickRules.Path,
+                    // A second dataset beside the default one, written by its own workload.
+                    $"--Datasets:{NamedDataset}:Topic", NamedDataset,
                     "--Kafka:Client:session.timeout.ms", "6000", "--Kafka:Client:heartbeat.interval.ms", "1000",
                 ], bind: $"{Registry}:{RegistryMount}", files: new Dictionary<string, string> { [ClickRules.Path] = ClickRules.Yaml }));
             }
@@ -141,6 +147,7 @@ internal sealed class Deployment : IAsyncDisposable
                 $"--Replicator:Datacenters:{other.Name}:BootstrapServers", $"kafka-{other.Short}:9092",
                 $"--Replicator:Datacenters:{other.Name}:MockControlUrl", $"http://kafka-{other.Short}:8080",
                 "--Replicator:HeartbeatInterval", "00:00:00.500", "--Replicator:MetadataInterval", "00:00:01",
+                "--Replicator:Topics:0", "updates", "--Replicator:Topics:1", NamedDataset,
                 // The mock cluster's group coordinator lets a killed member hold its partitions
                 // until its session times out (45 s by default): keep that short.
                 $"--Replicator:Datacenters:{dc.Name}:Client:session.timeout.ms", "6000",

@@ -11,7 +11,7 @@ namespace Sidecar.Chaos.Tests.Workload;
 /// retries with the same key, counted once; none left of unknown outcome),
 /// every field and list item one that was written, deletes honoured, the contended field held by
 /// a write no acknowledged later write supersedes, list items newest first; and every node's
-/// digest identical.
+/// digest identical. One dataset at a time: its documents and its digest.
 /// </summary>
 internal static class Checker
 {
@@ -20,8 +20,9 @@ internal static class Checker
     private static readonly TimeSpan Slack = TimeSpan.FromMilliseconds(50);
 
     /// <summary>Every violation on every node; empty when all holds.</summary>
-    public static async Task<List<string>> CheckAsync(History history, IReadOnlyList<string> users, IReadOnlyList<Service> nodes)
+    public static async Task<List<string>> CheckAsync(History history, IReadOnlyList<string> users, IReadOnlyList<Service> nodes, string dataset = Clients.DefaultDataset)
     {
+        var label = dataset == Clients.DefaultDataset ? "" : $" [{dataset}]";
         var problems = new List<string>();
         var byUser = history.Operations.GroupBy(o => o.User).ToDictionary(g => g.Key, g => g.ToList());
         var digests = new Dictionary<string, string>();
@@ -29,11 +30,11 @@ internal static class Checker
         {
             try
             {
-                digests[node.Alias] = (await node.Http.GetFromJsonAsync<JsonElement>("/admin/digest")).GetProperty("digest").GetString()!;
+                digests[node.Alias] = (await node.Http.GetFromJsonAsync<JsonElement>($"/admin/digest?dataset={dataset}")).GetProperty("digest").GetString()!;
                 foreach (var user in users)
                 {
-                    var document = await ReadAsync(node, user);
-                    problems.AddRange(CheckUser(byUser.GetValueOrDefault(user) ?? [], document).Select(p => $"{node.Alias} {user}: {p}"));
+                    var document = await ReadAsync(node, Clients.UserPath(dataset, user));
+                    problems.AddRange(CheckUser(byUser.GetValueOrDefault(user) ?? [], document).Select(p => $"{node.Alias}{label} {user}: {p}"));
                 }
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
@@ -44,15 +45,15 @@ internal static class Checker
 
         if (digests.Values.Distinct().Count() > 1)
         {
-            problems.Add("digests differ: " + string.Join(", ", digests.Select(d => $"{d.Key}={d.Value[..Math.Min(12, d.Value.Length)]}")));
+            problems.Add($"digests{label} differ: " + string.Join(", ", digests.Select(d => $"{d.Key}={d.Value[..Math.Min(12, d.Value.Length)]}")));
         }
 
         return problems;
     }
 
-    private static async Task<JsonElement?> ReadAsync(Service node, string user)
+    private static async Task<JsonElement?> ReadAsync(Service node, string path)
     {
-        using var response = await node.Http.GetAsync($"/v1/users/{user}");
+        using var response = await node.Http.GetAsync(path);
         if (response.StatusCode == HttpStatusCode.NotFound)
         {
             return null;

@@ -9,13 +9,18 @@ namespace Sidecar.Chaos.Tests.Workload;
 /// shared set of users, and records every outcome in the <see cref="History"/>. Every write
 /// carries an <c>Idempotency-Key</c>, and a write of unknown outcome (5xx, timeout, connection
 /// lost) is sent again with the same key until it is answered, as a careful client does: the
-/// system must then count it once. Bounded in operations and in time.
+/// system must then count it once. Bounded in operations and in time. Each workload writes one
+/// dataset (<see cref="Dataset"/>); its client names, hence its field names and keys, carry a
+/// named dataset's name, so that a write that landed in the other dataset is caught.
 /// </summary>
 internal sealed class Clients
 {
     public const string List = "recent";
     public const string Counter = "views";
     public const string SharedField = "shared";
+
+    /// <summary>The dataset a node serves at <c>/v1/users/</c> (the nodes' name for it).</summary>
+    public const string DefaultDataset = "default";
 
     // Below the node's list cap (Store:ListCap, 100) so that no acknowledged push is trimmed.
     private const int MaxPushesPerUser = 90;
@@ -37,13 +42,17 @@ internal sealed class Clients
     private int _issued;
 
     /// <param name="prefix">Names this workload's users, so that scenarios sharing a deployment do not mix.</param>
-    public Clients(string prefix, IReadOnlyList<Service> proxies, int users = 24, int clientsPerProxy = 2, int maxOperations = 3000)
+    /// <param name="dataset">The dataset written: the default one at <c>/v1/users/</c>, a named one at <c>/v1/datasets/&lt;name&gt;/users/</c>.</param>
+    public Clients(string prefix, IReadOnlyList<Service> proxies, int users = 24, int clientsPerProxy = 2, int maxOperations = 3000, string dataset = DefaultDataset)
     {
+        Dataset = dataset;
         _proxies = proxies;
         _clientsPerProxy = clientsPerProxy;
         _maxOperations = maxOperations;
         Users = Enumerable.Range(0, users).Select(i => $"{prefix}-{i:D3}").ToList();
     }
+
+    public string Dataset { get; }
 
     public History History { get; } = new();
 
@@ -52,7 +61,7 @@ internal sealed class Clients
     /// <summary>Runs every client until <paramref name="stop"/> is cancelled or the operation budget is spent.</summary>
     public Task RunAsync(CancellationToken stop) =>
         Task.WhenAll(_proxies.SelectMany(proxy => Enumerable.Range(0, _clientsPerProxy)
-            .Select(i => Task.Run(() => ClientAsync($"{proxy.Datacenter}-w{i}", proxy, stop)))));
+            .Select(i => Task.Run(() => ClientAsync(Dataset == DefaultDataset ? $"{proxy.Datacenter}-w{i}" : $"{Dataset}-{proxy.Datacenter}-w{i}", proxy, stop)))));
 
     /// <summary>Runs until <paramref name="operations"/> more operations are done (or the budget is spent, or the time is out).</summary>
     public async Task RunForAsync(int operations, TimeSpan timeout)
@@ -95,7 +104,7 @@ internal sealed class Clients
             }
 
             var start = DateTime.UtcNow;
-            var (outcome, status, attempts) = await SendWithRetriesAsync(proxy, user, op.Op, key: name);
+            var (outcome, status, attempts) = await SendWithRetriesAsync(proxy, UserPath(Dataset, user), op.Op, key: name);
             var end = DateTime.UtcNow;
             History.Add(new Operation(client, seq, user, op.Kind, op.Name, name, start, end, outcome, status, attempts));
             if (op.Kind == OpKind.Set && outcome == Outcome.Ok)
@@ -121,7 +130,11 @@ internal sealed class Clients
     }
 
     /// <summary>Sends the write, and again with the same key while its outcome is unknown (bounded by <see cref="RetryFor"/>).</summary>
-    private static async Task<(Outcome Outcome, int Status, int Attempts)> SendWithRetriesAsync(Service proxy, string user, object op, string key)
+    /// <summary>Where a user of <paramref name="dataset"/> is read and written.</summary>
+    public static string UserPath(string dataset, string user) =>
+        dataset == DefaultDataset ? $"/v1/users/{user}" : $"/v1/datasets/{dataset}/users/{user}";
+
+    private static async Task<(Outcome Outcome, int Status, int Attempts)> SendWithRetriesAsync(Service proxy, string path, object op, string key)
     {
         var until = DateTime.UtcNow + RetryFor;
         var delay = TimeSpan.FromMilliseconds(200);
@@ -129,7 +142,7 @@ internal sealed class Clients
         while (true)
         {
             attempts++;
-            var (outcome, status) = await SendAsync(proxy, user, op, key);
+            var (outcome, status) = await SendAsync(proxy, path, op, key);
             if (outcome != Outcome.Unknown || DateTime.UtcNow + delay > until)
             {
                 return (outcome, status, attempts);
@@ -140,12 +153,12 @@ internal sealed class Clients
         }
     }
 
-    private static async Task<(Outcome, int)> SendAsync(Service proxy, string user, object op, string key)
+    private static async Task<(Outcome, int)> SendAsync(Service proxy, string path, object op, string key)
     {
         using var timeout = new CancellationTokenSource(RequestTimeout);
         try
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, $"/v1/users/{user}/updates") { Content = JsonContent.Create(new { ops = new[] { op } }) };
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"{path}/updates") { Content = JsonContent.Create(new { ops = new[] { op } }) };
             request.Headers.Add("Idempotency-Key", key);
             using var response = await proxy.Http.SendAsync(request, timeout.Token);
             var status = (int)response.StatusCode;

@@ -63,6 +63,16 @@ public sealed class DatasetsOptionsTests
     }
 
     [Fact]
+    public void Expiry_below_a_second_is_refused_per_dataset()
+    {
+        Assert.Empty(DatasetsOptionsValidator.Problems(Of(("recent", new() { Topic = "recent", ItemTtl = TimeSpan.FromDays(30), Ttl = TimeSpan.FromDays(90) })), Kafka));
+        var problems = DatasetsOptionsValidator.Problems(Of(("recent", new() { Topic = "recent", ItemTtl = TimeSpan.FromMilliseconds(10), Ttl = TimeSpan.Zero })), Kafka);
+        Assert.Equal(2, problems.Count);
+        Assert.Contains(problems, p => p.StartsWith("Datasets:recent:", StringComparison.Ordinal) && p.Contains("ItemTtl", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith("Datasets:recent:", StringComparison.Ordinal) && p.Contains("Ttl", StringComparison.Ordinal) && !p.Contains("ItemTtl", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void At_most_fifty_named_datasets()
     {
         var fifty = Of([.. Enumerable.Range(0, 50).Select(i => ($"d{i}", new DatasetOptions { Topic = $"t{i}" }))]);

@@ -21,7 +21,7 @@ public sealed class DatasetContainerTests
             ["Rollout:PollInterval"] = "00:00:02",
             ["Consul:KvPrefix"] = "teams/search",
         }).Build();
-        var dataset = new DatasetOptions { Topic = "segments", ListCap = 5 };
+        var dataset = new DatasetOptions { Topic = "segments", ListCap = 5, ItemTtl = TimeSpan.FromDays(30), Ttl = TimeSpan.FromHours(36) };
         dataset.Rollout["RetainVersions"] = "4";
 
         var own = DatasetContainer.Configuration(node, node.GetSection("Node").Get<NodeOptions>()!, node.GetSection("Consul").Get<ConsulOptions>()!, "segments", dataset);
@@ -31,6 +31,7 @@ public sealed class DatasetContainerTests
         Assert.Equal("segments", own["Kafka:UpdatesTopic"]);
         Assert.Equal("segments.dlq", own["Kafka:DeadLetterTopic"]);
         Assert.Equal(5, own.GetSection("Store").Get<StoreOptions>()!.ListCap);
+        Assert.Equal(new Sidecar.Node.Merge.Expiry(TimeSpan.FromDays(30), TimeSpan.FromHours(36)), own.GetSection("Store").Get<StoreOptions>()!.Expiry);
         Assert.Equal(4, own.GetSection("Rollout").Get<RolloutOptions>()!.RetainVersions);
         Assert.Equal("teams/search/datasets/segments", own["Consul:KvPrefix"]);
 

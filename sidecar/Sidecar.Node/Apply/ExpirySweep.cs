@@ -12,7 +12,7 @@ namespace Sidecar.Node.Apply;
 /// <summary>
 /// Removes expired entries (<c>Store:ItemTtl</c>) from users nobody writes: a walk over the live
 /// version's users, a chunk between two ingest batches, once every
-/// <c>Store:ExpirySweepInterval</c>. It runs on the applier's turn (<see cref="Ingest.BatchProcessor"/>)
+/// <c>Store:ExpirySweepInterval</c>. It runs on the applier's turn (ingest's batch processor)
 /// because it reads, changes and writes users: beside the applier it could write back a state
 /// older than the applier's. What readers see does not change (<see cref="ExpiryRule"/>), so
 /// neither the read cache nor any other node needs to know; a user written in the meantime had
