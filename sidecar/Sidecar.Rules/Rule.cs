@@ -6,9 +6,10 @@ namespace Sidecar.Rules;
 /// <summary>One rule: for events of its topics that meet its condition, the ops it makes for its user.</summary>
 public sealed class Rule
 {
-    internal Rule(string name, int index, IReadOnlyList<string> topics, RuleExpression? condition, ValueSource user, EventPointer? time, IReadOnlyList<OpTemplate> ops)
+    internal Rule(string name, int index, IReadOnlyList<string> topics, RuleExpression? condition, ValueSource user, EventPointer? time, IReadOnlyList<OpTemplate> ops, string dataset)
     {
         Name = name;
+        Dataset = dataset;
         Index = index;
         Topics = topics;
         Condition = condition;
@@ -23,6 +24,9 @@ public sealed class Rule
     public int Index { get; }
 
     public IReadOnlyList<string> Topics { get; }
+
+    /// <summary>The dataset its ops go to: <c>dataset:</c>, else the default one (<c>/v1/users</c>).</summary>
+    public string Dataset { get; }
 
     /// <summary>The <c>when</c> text, or null when the rule takes every event of its topics.</summary>
     public string? When => Condition?.Text;

@@ -31,6 +31,13 @@ public sealed class RuleLimits
     /// <summary>The node's dead-letter topic (<c>Kafka:DeadLetterTopic</c>): no rule may read it.</summary>
     public string DeadLetterTopic { get; init; } = "updates.dlq";
 
+    /// <summary>
+    /// The named datasets a rule may write (<c>dataset:</c>), with their list caps and topics (no
+    /// rule may read those either); null when the file is checked without a node
+    /// (<c>sidecarctl rules check</c>): then any well-formed name passes, with <see cref="ListCap"/>.
+    /// </summary>
+    public IReadOnlyList<RuleDataset>? Datasets { get; init; }
+
     /// <summary>An event time further ahead of the mapping node's clock than this is refused (<c>Node:MaxClockDrift</c>).</summary>
     public TimeSpan MaxClockDrift { get; init; } = TimeSpan.FromMinutes(1);
 }

@@ -37,9 +37,9 @@ internal sealed class UpdateProducer : IDisposable
         return result.TopicPartitionOffset;
     }
 
-    /// <summary>Produces without waiting: <paramref name="onDelivery"/> tells the outcome (for ingest rules, which produce a batch and wait for all of it).</summary>
-    public void Produce(UpdateEnvelope envelope, Action<DeliveryReport<byte[], byte[]>> onDelivery) =>
-        _producer.Produce(_options.UpdatesTopic, new Message<byte[], byte[]>
+    /// <summary>Produces to <paramref name="topic"/> (a dataset's) without waiting: <paramref name="onDelivery"/> tells the outcome (for ingest rules, which produce a batch and wait for all of it).</summary>
+    public void Produce(string topic, UpdateEnvelope envelope, Action<DeliveryReport<byte[], byte[]>> onDelivery) =>
+        _producer.Produce(topic, new Message<byte[], byte[]>
         {
             Key = Encoding.UTF8.GetBytes(envelope.UserId),
             Value = envelope.ToByteArray(),

@@ -3,6 +3,7 @@ using Confluent.Kafka;
 using Microsoft.Extensions.Options;
 using Sidecar.Common.Kafka;
 using Sidecar.Node.Configuration;
+using Sidecar.Node.Datasets;
 using Sidecar.Node.Kafka;
 using Sidecar.Node.Model;
 using Sidecar.Rules;
@@ -31,7 +32,7 @@ internal sealed class RuleIngestService : BackgroundService
     private readonly RulesFile _file;
     private readonly KafkaConnection _connection;
     private readonly RuleSender _sender;
-    private readonly EnvelopeRules _envelopes;
+    private readonly NodeDatasets _datasets;
     private readonly RuleMetrics _metrics;
     private readonly RuleCounts _counts;
     private readonly RuleIngestStatus _status;
@@ -41,13 +42,13 @@ internal sealed class RuleIngestService : BackgroundService
     private readonly ILogger<RuleIngestService> _logger;
     private readonly HashSet<TopicPartition> _assigned = [];
 
-    public RuleIngestService(RulesFile file, KafkaConnection connection, RuleSender sender, EnvelopeRules envelopes, RuleMetrics metrics,
+    public RuleIngestService(RulesFile file, KafkaConnection connection, RuleSender sender, NodeDatasets datasets, RuleMetrics metrics,
         RuleCounts counts, RuleIngestStatus status, TimeProvider time, IOptions<RulesOptions> options, IOptions<NodeOptions> node, ILogger<RuleIngestService> logger)
     {
         _file = file;
         _connection = connection;
         _sender = sender;
-        _envelopes = envelopes;
+        _datasets = datasets;
         _metrics = metrics;
         _counts = counts;
         _status = status;
@@ -195,8 +196,9 @@ internal sealed class RuleIngestService : BackgroundService
                 continue;
             }
 
-            // The node's own envelope rules (sizes, op counts) have the last word, as for HTTP writes.
-            var refused = mapped.Envelopes.Select(e => _envelopes.Check(e)).FirstOrDefault(p => p is not null);
+            // The dataset's own envelope rules (sizes, op counts, list cap) have the last word, as
+            // for HTTP writes. Every rule's dataset was one the node serves when the file loaded.
+            var refused = mapped.Updates.Select(u => Target(u).Rules.Check(u.Envelope)).FirstOrDefault(p => p is not null);
             if (refused is not null)
             {
                 DeadLetter(outputs, record, string.Join(",", mapped.Evaluations.Where(e => e.Matched).Select(e => e.Rule.Name)), "the update is refused: " + refused);
@@ -208,12 +210,15 @@ internal sealed class RuleIngestService : BackgroundService
                 _counts.Add(evaluation.Rule.Name, 1, evaluation.Ops, 0);
             }
 
-            foreach (var envelope in mapped.Envelopes)
+            foreach (var update in mapped.Updates)
             {
-                outputs.Add(RuleOutput.Update(envelope));
+                outputs.Add(RuleOutput.Update(update.Envelope, Target(update).Topic));
             }
         }
     }
+
+    private Dataset Target(MappedUpdate update) =>
+        _datasets.Find(update.Dataset) ?? throw new InvalidOperationException($"rule output for dataset '{update.Dataset}', which this node does not serve, passed the rules file's check");
 
     private void DeadLetter(List<RuleOutput> outputs, ConsumeResult<byte[], byte[]> record, string? rule, string reason)
     {

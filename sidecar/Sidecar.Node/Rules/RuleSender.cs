@@ -70,7 +70,7 @@ internal sealed class RuleSender(UpdateProducer producer, ILogger<RuleSender> lo
             {
                 if (output.Envelope is { } envelope)
                 {
-                    producer.Produce(envelope, onDelivery);
+                    producer.Produce(output.Topic!, envelope, onDelivery);
                 }
                 else
                 {

@@ -19,10 +19,10 @@ internal sealed class RulesFile
     private string? _refusedText;
 
     public RulesFile(IOptions<RulesOptions> options, IOptions<ApiOptions> api, IOptions<StoreOptions> store, IOptions<KafkaOptions> kafka,
-        IOptions<NodeOptions> node, TimeProvider time, RuleMetrics metrics, ILogger<RulesFile> logger)
+        IOptions<NodeOptions> node, IOptions<DatasetsOptions> datasets, TimeProvider time, RuleMetrics metrics, ILogger<RulesFile> logger)
     {
         _options = options.Value;
-        _limits = NodeRuleLimits.From(api.Value, store.Value, kafka.Value, node.Value);
+        _limits = NodeRuleLimits.From(api.Value, store.Value, kafka.Value, node.Value, datasets.Value);
         _time = time;
         _metrics = metrics;
         _logger = logger;

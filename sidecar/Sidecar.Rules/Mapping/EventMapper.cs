@@ -71,7 +71,7 @@ public sealed class EventMapper
     private MappedEvent Map(JsonElement root, Rule[] rules, in SourceEvent source, DateTimeOffset now)
     {
         var evaluations = new List<RuleEvaluation>(rules.Length);
-        var users = new List<(string User, List<Op> Ops)>(1);
+        var users = new List<(string Dataset, string User, List<Op> Ops)>(1);
         foreach (var rule in rules)
         {
             var started = Stopwatch.GetTimestamp();
@@ -85,7 +85,7 @@ public sealed class EventMapper
 
                 var user = User(rule, root);
                 var stamp = EventTime.Stamp(rule, root, source, now, _limits.MaxClockDrift);
-                var ops = OpsOf(users, user);
+                var ops = OpsOf(users, rule.Dataset, user);
                 var made = 0;
                 foreach (var template in rule.Ops)
                 {
@@ -120,25 +120,27 @@ public sealed class EventMapper
         return UserIdRule.Check(user, _limits.Model) is { } problem ? throw new MappingException("user: " + problem) : user;
     }
 
-    private static List<Op> OpsOf(List<(string User, List<Op> Ops)> users, string user)
+    private static List<Op> OpsOf(List<(string Dataset, string User, List<Op> Ops)> users, string dataset, string user)
     {
-        foreach (var (u, ops) in users)
+        foreach (var (d, u, ops) in users)
         {
-            if (u == user)
+            if (u == user && d == dataset)
             {
                 return ops;
             }
         }
 
         var fresh = new List<Op>();
-        users.Add((user, fresh));
+        users.Add((dataset, user, fresh));
         return fresh;
     }
 
-    private List<UpdateEnvelope> Envelopes(List<(string User, List<Op> Ops)> users, in SourceEvent source)
+    /// <summary>One envelope per dataset and user; the same event's envelopes for one user in two
+    /// datasets share their id, which is harmless: each dataset remembers its own requests.</summary>
+    private List<MappedUpdate> Envelopes(List<(string Dataset, string User, List<Op> Ops)> users, in SourceEvent source)
     {
-        var envelopes = new List<UpdateEnvelope>(users.Count);
-        foreach (var (user, ops) in users)
+        var envelopes = new List<MappedUpdate>(users.Count);
+        foreach (var (dataset, user, ops) in users)
         {
             if (ops.Count == 0)
             {
@@ -158,7 +160,7 @@ public sealed class EventMapper
                 envelope.Ops.Add(ops[i]);
             }
 
-            envelopes.Add(envelope);
+            envelopes.Add(new MappedUpdate(dataset, envelope));
         }
 
         return envelopes;

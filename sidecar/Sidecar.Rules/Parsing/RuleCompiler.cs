@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Sidecar.Common.Contracts;
 using Sidecar.Rules.Ops;
 using Sidecar.Rules.Values;
 using Sidecar.Store.Model;
@@ -17,7 +18,7 @@ internal sealed partial class RuleCompiler(RuleLimits limits, List<string> probl
     public const int Version = 1;
 
     private static readonly string[] RootKeys = ["version", "rules"];
-    private static readonly string[] RuleKeys = ["name", "topics", "when", "user", "time", "ops"];
+    private static readonly string[] RuleKeys = ["name", "topics", "dataset", "when", "user", "time", "ops"];
     private static readonly string[] OpKinds = ["set", "del", "push", "incr"];
 
     [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
@@ -93,6 +94,7 @@ internal sealed partial class RuleCompiler(RuleLimits limits, List<string> probl
         }
 
         var topics = Topics(rule, where);
+        var (dataset, listCap) = Dataset(rule, where);
         RuleExpression? condition = null;
         if (rule.TryGetProperty("when", out var when))
         {
@@ -110,8 +112,35 @@ internal sealed partial class RuleCompiler(RuleLimits limits, List<string> probl
                 : Problem<EventPointer>($"{where}.time: must be a JSON Pointer to the event's time (Unix milliseconds or an RFC 3339 string)");
         }
 
-        var ops = Ops(rule, where);
-        return problems.Count > count || user is null ? null : new Rule(name, index, topics, condition, user, time, ops);
+        var ops = Ops(rule, where, listCap);
+        return problems.Count > count || user is null ? null : new Rule(name, index, topics, condition, user, time, ops, dataset);
+    }
+
+    /// <summary>The rule's <c>dataset</c> and that dataset's list cap (with the setting it comes from).</summary>
+    private (string Name, (int Value, string Key) ListCap) Dataset(JsonElement rule, string where)
+    {
+        var nodeCap = (limits.ListCap, "Store:ListCap");
+        if (!rule.TryGetProperty("dataset", out var value))
+        {
+            return (DatasetName.Default, nodeCap);
+        }
+
+        var name = value.ValueKind == JsonValueKind.String ? value.GetString()! : "";
+        if (!DatasetName.IsValid(name))
+        {
+            problems.Add(DatasetName.Problem($"{where}.dataset: '{name}'"));
+        }
+        else if (name != DatasetName.Default && limits.Datasets is { } datasets)
+        {
+            if (datasets.FirstOrDefault(d => d.Name == name) is { } known)
+            {
+                return (name, (known.ListCap, $"Datasets:{name}:ListCap"));
+            }
+
+            problems.Add($"{where}.dataset: '{name}' is not a dataset this node serves ({(datasets.Count == 0 ? "it serves none but the default one" : "it serves default, " + string.Join(", ", datasets.Select(d => d.Name)))}; a named one needs its Datasets:<name> section)");
+        }
+
+        return (name, nodeCap);
     }
 
     private List<string> Topics(JsonElement rule, string where)
@@ -134,7 +163,7 @@ internal sealed partial class RuleCompiler(RuleLimits limits, List<string> probl
             }
 
             var name = topic.GetString()!;
-            if (name == limits.UpdatesTopic || name.EndsWith("." + limits.UpdatesTopic, StringComparison.Ordinal) || name == limits.DeadLetterTopic)
+            if (OwnTopic(name, limits.UpdatesTopic, limits.DeadLetterTopic) || (limits.Datasets ?? []).Any(d => OwnTopic(name, d.UpdatesTopic, d.DeadLetterTopic)))
             {
                 problems.Add($"{at}: '{name}' is one of the node's own topics (updates, mirrored updates, dead letters); rules read a team's event topics");
             }
@@ -147,7 +176,10 @@ internal sealed partial class RuleCompiler(RuleLimits limits, List<string> probl
         return topics;
     }
 
-    private List<OpTemplate> Ops(JsonElement rule, string where)
+    private static bool OwnTopic(string name, string updates, string deadLetters) =>
+        name == updates || name.EndsWith("." + updates, StringComparison.Ordinal) || name == deadLetters;
+
+    private List<OpTemplate> Ops(JsonElement rule, string where, (int Value, string Key) listCap)
     {
         var ops = new List<OpTemplate>();
         if (!rule.TryGetProperty("ops", out var list) || list.ValueKind != JsonValueKind.Array || list.GetArrayLength() == 0)
@@ -164,7 +196,7 @@ internal sealed partial class RuleCompiler(RuleLimits limits, List<string> probl
         var i = 0;
         foreach (var op in list.EnumerateArray())
         {
-            if (Op(op, $"{where}.ops[{i++}]") is { } template)
+            if (Op(op, $"{where}.ops[{i++}]", listCap) is { } template)
             {
                 ops.Add(template);
             }
@@ -173,7 +205,7 @@ internal sealed partial class RuleCompiler(RuleLimits limits, List<string> probl
         return ops;
     }
 
-    private OpTemplate? Op(JsonElement op, string where)
+    private OpTemplate? Op(JsonElement op, string where, (int Value, string Key) listCap)
     {
         var kinds = op.ValueKind == JsonValueKind.Object ? op.EnumerateObject().Where(p => OpKinds.Contains(p.Name)).ToList() : [];
         if (kinds.Count != 1)
@@ -226,16 +258,16 @@ internal sealed partial class RuleCompiler(RuleLimits limits, List<string> probl
                 UnknownKeys(body, ["list", "item", "max"], at + ".");
                 var list = Name(body, "list", at);
                 var item = body.TryGetProperty("item", out var it) ? Value(it, at + ".item") : Problem<ValueSource>($"{at}.item: required");
-                var max = (uint)limits.ListCap;
+                var max = (uint)listCap.Value;
                 if (body.TryGetProperty("max", out var m))
                 {
-                    if (m.ValueKind == JsonValueKind.Number && m.TryGetInt32(out var n) && n >= 1 && n <= limits.ListCap)
+                    if (m.ValueKind == JsonValueKind.Number && m.TryGetInt32(out var n) && n >= 1 && n <= listCap.Value)
                     {
                         max = (uint)n;
                     }
                     else
                     {
-                        problems.Add($"{at}.max: must be a whole number from 1 to {limits.ListCap} (Store:ListCap)");
+                        problems.Add($"{at}.max: must be a whole number from 1 to {listCap.Value} ({listCap.Key})");
                     }
                 }
 

@@ -18,6 +18,10 @@ internal static class RuleCheckPrinter
             output.WriteLine($"  topics  {string.Join(", ", rule.Topics)}");
             output.WriteLine($"  when    {rule.When ?? "(every event)"}");
             output.WriteLine($"  user    {rule.UserText}");
+            if (rule.Dataset != Sidecar.Common.Contracts.DatasetName.Default)
+            {
+                output.WriteLine($"  dataset {rule.Dataset}");
+            }
             foreach (var op in rule.OpTexts)
             {
                 output.WriteLine($"  op      {op}");
@@ -41,10 +45,10 @@ internal static class RuleCheckPrinter
         }
 
         var matched = mapped.Evaluations.Where(e => e.Matched).Select(e => e.Rule.Name);
-        output.WriteLine(head + $"{mapped.Envelopes.Count} envelope(s), rules {string.Join(", ", matched)}");
-        foreach (var envelope in mapped.Envelopes)
+        output.WriteLine(head + $"{mapped.Updates.Count} envelope(s), rules {string.Join(", ", matched)}");
+        foreach (var (dataset, envelope) in mapped.Updates)
         {
-            output.WriteLine($"  user {envelope.UserId}  id {envelope.Id}");
+            output.WriteLine($"  user {envelope.UserId}  id {envelope.Id}{(dataset == Sidecar.Common.Contracts.DatasetName.Default ? "" : "  dataset " + dataset)}");
             foreach (var op in envelope.Ops)
             {
                 output.WriteLine($"    {Describe(op),-48} at {Stamp(op.Hlc)}");
