@@ -45,7 +45,7 @@ public sealed class RulesDatasetTests
         {
             for (var i = 0; i < 5; i++)
             {
-                await app.ProduceRawAsync("clicks.b2c", Encoding.UTF8.GetBytes("u1"), Encoding.UTF8.GetBytes($$"""{"user":{"id":"u1"},"hotel":{"id":"h{{i}}"}}"""));
+                await app.ProduceRawAsync("clicks.b2c", Encoding.UTF8.GetBytes("u1"), Encoding.UTF8.GetBytes($$$"""{"user":{"id":"u1"},"hotel":{"id":"h{{{i}}}"}}"""));
             }
         }
 

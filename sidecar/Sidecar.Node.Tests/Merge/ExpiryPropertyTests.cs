@@ -157,9 +157,18 @@ public sealed class ExpiryPropertyTests
         return copy;
     }
 
-    /// <summary>The state a digest covers at <paramref name="at"/>: hidden, or the swept bytes.</summary>
-    private static string Visible(UserState state, Expiry expiry, long at) =>
-        ExpiryRule.Hidden(state, expiry, at) ? "hidden" : Replica.Bytes(Swept(state, expiry, at));
+    /// <summary>The state a digest covers at <paramref name="at"/>: hidden, or the projected bytes.</summary>
+    private static string Visible(UserState state, Expiry expiry, long at)
+    {
+        if (ExpiryRule.Hidden(state, expiry, at))
+        {
+            return "hidden";
+        }
+
+        var copy = state.Clone();
+        ExpiryRule.Project(copy, expiry, at);
+        return Replica.Bytes(copy);
+    }
 
     private static string? Render(UserState state, Expiry expiry, long at) =>
         VisibleUser.Render("u", state.Clone(), "v", expiry, at) is { } r ? System.Text.Encoding.UTF8.GetString(r.Json) : null;

@@ -21,9 +21,10 @@ namespace Sidecar.Node.Merge;
 /// </summary>
 internal static class ExpiryRule
 {
-    /// <summary>Removes the expired entries, in place; true when it removed any. Records the
-    /// user's newest op first (<c>UserState.newest</c>), so that removing stamps never makes the
-    /// user look older to <see cref="Hidden"/>.</summary>
+    /// <summary>Removes the expired entries, in place; true when it removed any. Before removing,
+    /// it records the user's newest op (<c>UserState.newest</c>), so that removing stamps never
+    /// makes the user look older to <see cref="Hidden"/>. A state with nothing expired is left as
+    /// it is: the common case of a write costs one pass over the stamps.</summary>
     public static bool Sweep(UserState state, Expiry expiry, long nowMs)
     {
         if (expiry.ItemTtl is not { } ttl)
@@ -31,8 +32,13 @@ internal static class ExpiryRule
             return false;
         }
 
-        state.Newest = Newest(state);
         var cut = nowMs - (long)ttl.TotalMilliseconds;
+        if (!AnyExpired(state, cut))
+        {
+            return false;
+        }
+
+        state.Newest = Newest(state);
         var removed = false;
         if (Expired(state.Deleted, cut))
         {
@@ -70,6 +76,20 @@ internal static class ExpiryRule
         }
 
         return removed;
+    }
+
+    /// <summary>
+    /// The state a digest covers at <paramref name="atMs"/>: <see cref="Sweep"/>, and
+    /// <c>newest</c> set whether or not anything was removed, so that a node that removed entries
+    /// earlier (and recorded <c>newest</c> then) and one that never did give the same bytes.
+    /// </summary>
+    public static void Project(UserState state, Expiry expiry, long atMs)
+    {
+        Sweep(state, expiry, atMs);
+        if (expiry.ItemTtl is not null)
+        {
+            state.Newest = Newest(state);
+        }
     }
 
     /// <summary>True when the user's newest op is older than <c>Ttl</c>: a reader gets 404, and
@@ -144,6 +164,35 @@ internal static class ExpiryRule
         }
 
         return newest;
+    }
+
+    private static bool AnyExpired(UserState state, long cutMs)
+    {
+        if (Expired(state.Deleted, cutMs))
+        {
+            return true;
+        }
+
+        foreach (var field in state.Fields)
+        {
+            if (Expired(field.Stamp, cutMs))
+            {
+                return true;
+            }
+        }
+
+        foreach (var list in state.Lists)
+        {
+            foreach (var item in list.Items)
+            {
+                if (Expired(item.Stamp, cutMs))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 
     private static bool Expired(Stamp? stamp, long cutMs) =>

@@ -9,7 +9,7 @@ namespace Sidecar.Node.Storage;
 /// <summary>
 /// SHA-256 over every stored user (key and canonical state bytes) in key order. Two nodes that
 /// applied the same updates, in whatever order, have the same digest. For a dataset with expiry it
-/// covers the state a reader sees at a given moment: each user as <see cref="ExpiryRule.Sweep"/>
+/// covers the state a reader sees at a given moment: each user as <see cref="ExpiryRule.Project"/>
 /// leaves it then, hidden users left out, so nodes that removed expired entries at different
 /// times (or not yet) still compare equal.
 /// </summary>
@@ -40,7 +40,7 @@ internal static class StateDigest
                     continue;
                 }
 
-                ExpiryRule.Sweep(state, expiry, atMs);
+                ExpiryRule.Project(state, expiry, atMs);
                 value = state.ToByteArray();
             }
 
