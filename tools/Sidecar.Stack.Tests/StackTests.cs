@@ -98,6 +98,8 @@ public sealed partial class StackTests(StackFixture fixture, ITestOutputHelper o
             Assert.Equal(2, nodes.Count);
             Assert.All(nodes, n => Assert.Equal("passing", n.GetProperty("health").GetString()));
             Assert.All(nodes, n => Assert.Equal(dc.GetProperty("committed").GetString(), n.GetProperty("version").GetString()));
+            // Every node registers every dataset it serves, with its live version.
+            Assert.All(nodes, n => Assert.Equal(["default", "recent", "segments"], n.GetProperty("datasets").EnumerateObject().Select(d => d.Name)));
         }
 
         Assert.Equal(["dc-a", "dc-b"], facts.GetProperty("replicators").EnumerateArray().Select(r => r.GetProperty("source").GetString()).Order());
@@ -154,6 +156,9 @@ public sealed partial class StackTests(StackFixture fixture, ITestOutputHelper o
         Assert.Contains($"<b>{expected}</b>", dom, StringComparison.Ordinal);
         Assert.Contains($"<b>{expectedB}</b>", dom, StringComparison.Ordinal);
         Assert.Contains("all healthy", dom, StringComparison.Ordinal);
+        // Every dataset of every node, not only the one the dashboard follows.
+        // (The browser's DOM has the tbody the parser inserts.)
+        Assert.Contains("<table class=\"datasets\"><tbody><tr><th>node</th><th>default</th><th>recent</th><th>segments</th></tr>", dom, StringComparison.Ordinal);
 
         var results = Environment.GetEnvironmentVariable("SIDECAR_TEST_RESULTS") is { Length: > 0 } dir ? dir : Path.Combine(Repo.Root, ".test-results");
         Directory.CreateDirectory(results);

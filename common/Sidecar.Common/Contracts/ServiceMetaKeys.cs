@@ -27,10 +27,32 @@ public static class ServiceMetaKeys
     /// dataset; the default dataset's is <see cref="Version"/>. A node without the key does not
     /// serve the dataset, so it takes no part in that dataset's rounds.
     /// </summary>
-    public static string DatasetVersion(string dataset) => "dataset-" + dataset;
+    public static string DatasetVersion(string dataset) => DatasetPrefix + dataset;
 
     /// <summary>Whether the instance with <paramref name="meta"/> serves <paramref name="dataset"/>:
     /// every node serves the default one (nodes from before datasets have no dataset keys).</summary>
     public static bool Serves(IReadOnlyDictionary<string, string>? meta, string dataset) =>
         dataset == DatasetName.Default || meta?.ContainsKey(DatasetVersion(dataset)) == true;
+
+    /// <summary>Every dataset the instance registers, by name, with its live version: the default
+    /// one's (<see cref="Version"/>) and each <c>dataset-&lt;name&gt;</c>.</summary>
+    public static SortedDictionary<string, string> Datasets(IReadOnlyDictionary<string, string>? meta)
+    {
+        var datasets = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, value) in meta ?? new Dictionary<string, string>())
+        {
+            if (key == Version)
+            {
+                datasets[DatasetName.Default] = value;
+            }
+            else if (key.StartsWith(DatasetPrefix, StringComparison.Ordinal) && DatasetName.IsValid(key[DatasetPrefix.Length..]))
+            {
+                datasets[key[DatasetPrefix.Length..]] = value;
+            }
+        }
+
+        return datasets;
+    }
+
+    private const string DatasetPrefix = "dataset-";
 }

@@ -36,7 +36,8 @@ public sealed record RolloutFacts(
 /// <summary>A participant's vote ("yes", "no", "none"), its NO reason and its acknowledgement.</summary>
 public sealed record VoteFacts(string Node, string Datacenter, string Vote, string? Reason, bool SessionLost, string? Ack);
 
-/// <summary>A node as Consul and the node itself see it; <paramref name="Rules"/> as its /admin/status reports them (null when it runs none).</summary>
+/// <summary>A node as Consul and the node itself see it; <paramref name="Rules"/> as its /admin/status reports them (null when it runs none);
+/// <paramref name="Datasets"/> every dataset it registers in Consul with its live version (<c>ServiceMetaKeys.Datasets</c>).</summary>
 public sealed record NodeFacts(
     string Id,
     string Datacenter,
@@ -52,7 +53,8 @@ public sealed record NodeFacts(
     double? LatencyMsMean,
     double? LatencyMsP99,
     string? Error,
-    RulesStatus? Rules = null);
+    RulesStatus? Rules = null,
+    IReadOnlyDictionary<string, string>? Datasets = null);
 
 /// <summary>A replicator (one direction) and how far behind it is.</summary>
 public sealed record ReplicatorFacts(

@@ -131,6 +131,7 @@ public sealed class ClusterReader
         var output = string.Join("; ", instance.Checks.Where(c => c.Status != "passing" && !string.IsNullOrEmpty(c.Output)).Select(c => c.Output));
         // The version a node registers in Consul is its default dataset's.
         var registered = _dataset == DatasetName.Default ? instance.Service.Meta?.GetValueOrDefault(ServiceMetaKeys.Version) : null;
+        var datasets = ServiceMetaKeys.Datasets(instance.Service.Meta);
         try
         {
             var statusPath = _dataset == DatasetName.Default ? "/admin/status" : "/admin/status?dataset=" + Uri.EscapeDataString(_dataset);
@@ -148,12 +149,12 @@ public sealed class ClusterReader
             }
 
             return new NodeFacts(id, dc, Show(url), health, NullIfEmpty(output), registered, status.Version,
-                status.CaughtUp, status.Lag, PrometheusText.Sum(text, NodeMetricNames.UpdatesApplied.Exported), rate, mean, p99, null, status.Rules);
+                status.CaughtUp, status.Lag, PrometheusText.Sum(text, NodeMetricNames.UpdatesApplied.Exported), rate, mean, p99, null, status.Rules, datasets);
         }
         catch (Exception e) when (e is HttpRequestException or JsonException or KeyNotFoundException or InvalidOperationException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
             return new NodeFacts(id, dc, Show(url), health == "passing" ? "unreachable" : health, NullIfEmpty(output), registered,
-                null, null, null, null, null, null, null, e.Message);
+                null, null, null, null, null, null, null, e.Message, Datasets: datasets);
         }
     }
 

@@ -16,6 +16,11 @@ internal static class StatusTables
         }
 
         console.Write(Nodes(facts));
+        if (Datasets(facts) is { } datasets)
+        {
+            console.Write(datasets);
+        }
+
         foreach (var node in facts.Datacenters.SelectMany(d => d.Nodes))
         {
             if (RulesTable.For(node) is { } rules)
@@ -77,6 +82,25 @@ internal static class StatusTables
                     StatusCommand.Number(n.LatencyMsMean, "F2"), StatusCommand.Number(n.LatencyMsP99, "F2"));
                 first = false;
             }
+        }
+
+        return table;
+    }
+
+    /// <summary>Every dataset's live version on every node (from Consul), when any node serves more than the default one.</summary>
+    private static Table? Datasets(ClusterFacts facts)
+    {
+        var nodes = facts.Datacenters.SelectMany(d => d.Nodes).ToList();
+        var names = nodes.SelectMany(n => n.Datasets?.Keys ?? []).Distinct().Order(StringComparer.Ordinal).ToList();
+        if (names.Count < 2)
+        {
+            return null;
+        }
+
+        var table = new Table().Border(TableBorder.Rounded).Title("[bold]Datasets[/] (live version per node)").AddColumns(["node", "datacenter", .. names]);
+        foreach (var n in nodes)
+        {
+            table.AddRow([Markup.Escape(n.Id), Markup.Escape(n.Datacenter), .. names.Select(d => n.Datasets?.GetValueOrDefault(d) is { } v ? Markup.Escape(v) : "[grey]not served[/]")]);
         }
 
         return table;
