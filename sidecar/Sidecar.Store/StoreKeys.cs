@@ -6,7 +6,8 @@ namespace Sidecar.Store;
 /// <summary>
 /// Key layout of a version's RocksDB: one keyspace, prefixed by kind.
 /// <list type="bullet">
-/// <item><c>u:&lt;user id&gt;</c> → UserState (protobuf)</item>
+/// <item><c>u:…</c> → UserState (protobuf); the rest of the key is the version's <see cref="KeyLayout"/></item>
+/// <item><c>m:layout</c> → the key layout's name, only for a partitioned layout</item>
 /// <item><c>o:&lt;origin dc&gt;:&lt;partition&gt;</c> → highest origin offset applied (int64 BE)</item>
 /// <item><c>c:&lt;topic&gt;:&lt;partition&gt;</c> → next local offset to consume (int64 BE)</item>
 /// </list>
@@ -15,16 +16,6 @@ namespace Sidecar.Store;
 public static class StoreKeys
 {
     public static readonly byte[] UserPrefix = "u:"u8.ToArray();
-
-    public static byte[] User(string userId)
-    {
-        var key = new byte[2 + Encoding.UTF8.GetByteCount(userId)];
-        UserPrefix.CopyTo(key, 0);
-        Encoding.UTF8.GetBytes(userId, key.AsSpan(2));
-        return key;
-    }
-
-    public static string UserId(ReadOnlySpan<byte> key) => Encoding.UTF8.GetString(key[2..]);
 
     public static byte[] OriginOffset(string originDc, int partition) => Encoding.UTF8.GetBytes($"o:{originDc}:{partition}");
 

@@ -9,6 +9,7 @@ public static class NodeMetricNames
     public static readonly MetricName RequestsReplayed = new("sidecar.requests.replayed", "{request}", MetricKind.Counter);
     public static readonly MetricName UpdatesDeadLetters = new("sidecar.updates.dead_letters", "{record}", MetricKind.Counter);
     public static readonly MetricName UpdatesProduced = new("sidecar.updates.produced", "{update}", MetricKind.Counter);
+    public static readonly MetricName IngestMisplaced = new("sidecar.ingest.misplaced", "{record}", MetricKind.Counter);
     public static readonly MetricName ExpirySwept = new("sidecar.expiry.swept", "{user}", MetricKind.Counter);
     public static readonly MetricName IngestBatchDuration = new("sidecar.ingest.batch.duration", "s", MetricKind.Histogram);
     public static readonly MetricName IngestFreshness = new("sidecar.ingest.freshness", "s", MetricKind.Histogram);

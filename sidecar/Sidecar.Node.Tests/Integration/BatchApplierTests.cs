@@ -43,7 +43,7 @@ public sealed class BatchApplierTests : IDisposable
             ]);
             Assert.Equal((1, 2), (again.Applied, again.Duplicates));
 
-            var state = UserStore.Read(version.Db, "u")!;
+            var state = UserStore.Read(version, "u")!;
             Assert.Equal(9, UserView.Value(state, state.Counters.Single()));
             Assert.Equal(12, UserStore.ReadInt64(version.Db, StoreKeys.OriginOffset("dc-b", 0)));
             Assert.Equal(5, UserStore.ReadInt64(version.Db, StoreKeys.ConsumePosition("dc-b.updates", 0)));
@@ -79,7 +79,7 @@ public sealed class BatchApplierTests : IDisposable
             var again = _applier.Apply(version, [Record("dc-b.updates", 0, 1, "dc-b", 11, envelope), Record("updates", 0, 0, "dc-a", 0, retry)]);
             Assert.Equal((2, 2), (again.Applied, again.DuplicateRequests));
 
-            var state = UserStore.Read(version.Db, "u")!;
+            var state = UserStore.Read(version, "u")!;
             Assert.Equal(5, UserView.Value(state, state.Counters.Single()));
             Assert.Equal("dc-b", RequestMemory.First(state, envelope.Id)!.Value.Datacenter);
             Assert.Equal(3, RequestMemory.Requests(state).Single().Records);
@@ -98,13 +98,13 @@ public sealed class BatchApplierTests : IDisposable
         {
             _applier.Apply(version, [Mirrored("dc-b.updates", 0, 0, origin: 1, Envelopes.Incr("n", 5))]);
             Assert.Null(version.Cache.Get("u")); // writes do not fill the cache
-            version.Cache.AddIfUnchanged("u", UserJsonWriter.Render("u", UserStore.Read(version.Db, "u")!, version.Id), version.Cache.Stamp("u"));
+            version.Cache.AddIfUnchanged("u", UserJsonWriter.Render("u", UserStore.Read(version, "u")!, version.Id), version.Cache.Stamp("u"));
 
             _applier.Apply(version, [Mirrored("dc-b.updates", 0, 1, origin: 2, Envelopes.Incr("n", 3))]);
 
             var cached = JsonDocument.Parse(version.Cache.Get("u")!).RootElement;
             Assert.Equal(8, cached.GetProperty("counters").GetProperty("n").GetInt64());
-            Assert.Equal(UserJsonWriter.Render("u", UserStore.Read(version.Db, "u")!, version.Id), version.Cache.Get("u"));
+            Assert.Equal(UserJsonWriter.Render("u", UserStore.Read(version, "u")!, version.Id), version.Cache.Get("u"));
         }
         finally
         {
@@ -146,7 +146,7 @@ public sealed class BatchApplierTests : IDisposable
                 applier.Apply(version, batch);
             }
 
-            var state = UserStore.Read(version.Db, "u")!;
+            var state = UserStore.Read(version, "u")!;
             return (UserView.Value(state, state.Counters.Single()), Convert.ToHexString(state.ToByteArray()));
         }
         finally

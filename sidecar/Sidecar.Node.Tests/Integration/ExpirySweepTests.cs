@@ -48,7 +48,7 @@ public sealed class ExpirySweepTests : IDisposable
 
             for (var i = 0; i < 2_500; i++)
             {
-                var state = UserStore.Read(version.Db, $"u{i:D5}")!;
+                var state = UserStore.Read(version, $"u{i:D5}")!;
                 if (i % 2 == 0)
                 {
                     Assert.Empty(state.Fields);
@@ -111,7 +111,7 @@ public sealed class ExpirySweepTests : IDisposable
         {
             var state = new UserState();
             state.Fields.Add(new FieldEntry { Name = "f", Stamp = Stamp(i % 2 == 0 ? -2 : 60), JsonValue = ByteString.CopyFromUtf8("1") });
-            batch.Put(StoreKeys.User($"u{i:D5}"), state.ToByteArray());
+            batch.Put(KeyLayout.Flat.User($"u{i:D5}"), state.ToByteArray());
         }
 
         version.Db.Write(batch);

@@ -60,7 +60,7 @@ public sealed class CatchUpTests : IAsyncLifetime
         {
             var applied = _services.GetRequiredService<CatchUp>().Run(version, until, CancellationToken.None);
 
-            var missing = Enumerable.Range(0, records).Where(i => UserStore.Read(version.Db, $"u{i}") is null).Select(i => $"u{i}").ToList();
+            var missing = Enumerable.Range(0, records).Where(i => UserStore.Read(version, $"u{i}") is null).Select(i => $"u{i}").ToList();
             Assert.Empty(missing);
             Assert.Equal(records, applied);
             foreach (var (tp, end) in until)

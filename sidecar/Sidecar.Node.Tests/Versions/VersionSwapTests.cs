@@ -61,9 +61,9 @@ public sealed class VersionSwapTests : IDisposable
         Assert.Equal(SwapPhase.Dual, staged.Phase);
         Assert.False(_swap.WantsTurn);
         // The batch of the turn that caught it up went to both.
-        Assert.NotNull(UserStore.Read(staged.Version.Db, "u1"));
+        Assert.NotNull(UserStore.Read(staged.Version, "u1"));
         ApplyBatch("u2");
-        Assert.NotNull(UserStore.Read(staged.Version.Db, "u2"));
+        Assert.NotNull(UserStore.Read(staged.Version, "u2"));
     }
 
     [Fact]
@@ -87,7 +87,7 @@ public sealed class VersionSwapTests : IDisposable
         Assert.Equal("v2", File.ReadAllText(Path.Combine(_dir.Path, "CURRENT")));
         ApplyBatch("u2");
         using var live = _store.Acquire();
-        Assert.NotNull(UserStore.Read(live.Version.Db, "u2"));
+        Assert.NotNull(UserStore.Read(live.Version, "u2"));
     }
 
     [Fact]
@@ -108,7 +108,7 @@ public sealed class VersionSwapTests : IDisposable
 
         using var live = _store.Acquire();
         Assert.Equal("v2", live.Version.Id);
-        Assert.NotNull(UserStore.Read(live.Version.Db, "late"));
+        Assert.NotNull(UserStore.Read(live.Version, "late"));
     }
 
     [Fact]

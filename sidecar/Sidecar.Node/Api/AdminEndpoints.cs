@@ -19,8 +19,9 @@ internal static class AdminEndpoints
     }
 
     /// <summary>The live version's digest; <c>?at=</c> (Unix milliseconds or an ISO 8601 time) is
-    /// the moment whose visible state a dataset with expiry is digested at.</summary>
-    private static IResult Digest(string? dataset, string? at, NodeDatasets datasets)
+    /// the moment whose visible state a dataset with expiry is digested at; <c>?partition=</c> digests
+    /// one Kafka partition's users alone (a version with a partitioned key layout).</summary>
+    private static IResult Digest(string? dataset, string? at, int? partition, NodeDatasets datasets)
     {
         if (datasets.Find(dataset) is not { } named)
         {
@@ -44,8 +45,16 @@ internal static class AdminEndpoints
         }
 
         using var lease = named.Store.Acquire();
-        var (digest, users) = StateDigest.Compute(lease.Version, named.Expiry, atMs ?? 0);
-        return Results.Json(new NodeDigest(lease.Version.Id, digest, users, atMs), AdminJson.Default.NodeDigest);
+        var layout = lease.Version.Layout;
+        if (partition is { } p && (!layout.IsPartitioned || p < 0 || p >= layout.Partitions))
+        {
+            return Problems.BadRequest(layout.IsPartitioned
+                ? $"partition must be 0 to {layout.Partitions - 1}: version {lease.Version.Id} has the key layout {layout.Name}."
+                : $"version {lease.Version.Id} has the flat key layout: its users are not grouped by partition.");
+        }
+
+        var (digest, users) = StateDigest.Compute(lease.Version, named.Expiry, atMs ?? 0, partition);
+        return Results.Json(new NodeDigest(lease.Version.Id, digest, users, atMs, partition, layout.Name), AdminJson.Default.NodeDigest);
     }
 
     /// <summary>One dataset's status (<c>?dataset=</c>, default the default one), with the names of all.</summary>

@@ -44,7 +44,7 @@ internal static class ReadEndpoints
             else
             {
                 var stamp = version.Cache.Stamp(userId);
-                var state = UserStore.Read(version.Db, userId);
+                var state = UserStore.Read(version, userId);
                 if (state is null || VisibleUser.Render(userId, state, version.Id, dataset.Expiry, nowMs) is not { } rendering)
                 {
                     return Problems.UserNotFound(userId);
@@ -76,7 +76,7 @@ internal static class ReadEndpoints
         var response = context.Response;
         using (var lease = dataset.Store.Acquire())
         {
-            var state = UserStore.Read(lease.Version.Db, userId);
+            var state = UserStore.Read(lease.Version, userId);
             var entry = state is not null && VisibleUser.Apply(state, dataset.Expiry, dataset.ExpiryNowMs)
                 ? state.Fields.FirstOrDefault(f => f.Name == field)
                 : null;

@@ -112,7 +112,7 @@ internal static class WriteEndpoints
     private static Op DeleteOp(Dataset dataset, string userId)
     {
         using var lease = dataset.Store.Acquire();
-        return new Op { DeleteUser = ObservedRemove.DeleteUser(UserStore.Read(lease.Version.Db, userId)) };
+        return new Op { DeleteUser = ObservedRemove.DeleteUser(UserStore.Read(lease.Version, userId)) };
     }
 
     /// <summary>What every write checks first, in this order: the dataset, the wait mode, the user

@@ -92,7 +92,7 @@ internal sealed class WriteService
     private WriteReceipt? Applied(Dataset dataset, string userId, string requestId)
     {
         using var lease = dataset.Store.Acquire();
-        if (UserStore.Read(lease.Version.Db, userId) is not { } state || RequestMemory.First(state, requestId) is not { } first)
+        if (UserStore.Read(lease.Version, userId) is not { } state || RequestMemory.First(state, requestId) is not { } first)
         {
             return null;
         }

@@ -47,11 +47,12 @@ internal sealed class BatchApplier
     public BatchResult Apply(StoreVersion version, IReadOnlyList<DecodedRecord> records)
     {
         var db = version.Db;
+        var layout = version.Layout;
         var users = _users;
         users.Clear();
         var origins = new Dictionary<(string Dc, int Partition), long>();
         var positions = new Dictionary<TopicPartition, long>();
-        int applied = 0, duplicates = 0;
+        int applied = 0, duplicates = 0, misplaced = 0;
 
         if (_fresh.Length < records.Count)
         {
@@ -85,8 +86,16 @@ internal sealed class BatchApplier
 
             if (!users.TryGetValue(envelope.UserId, out var user))
             {
-                user = new PendingUser(envelope.UserId, StoreKeys.User(envelope.UserId));
+                user = new PendingUser(envelope.UserId, layout.User(envelope.UserId));
                 users[envelope.UserId] = user;
+            }
+
+            // A producer that does not partition by murmur2 of the user id (an outside one) puts the
+            // user's records in another partition than its keys: applied all the same, and counted,
+            // because a node given only some partitions would not see them (docs/architecture.md).
+            if (layout.IsPartitioned && layout.Partition(envelope.UserId) != record.Origin.Partition)
+            {
+                misplaced++;
             }
 
             user.Updates.Add((envelope, record.Origin));
@@ -147,7 +156,7 @@ internal sealed class BatchApplier
             version.Cache.Written(user.UserId, fresh?.Json, fresh?.ValidUntilMs ?? 0);
         }
 
-        return new BatchResult(applied, duplicates, duplicateRequests, positions, _fresh);
+        return new BatchResult(applied, duplicates, duplicateRequests, positions, _fresh) { Misplaced = misplaced };
     }
 
     private void Merge(RocksDb db, PendingUser user, long nowMs)
@@ -195,5 +204,8 @@ internal sealed class BatchApplier
 /// or dead letter); the applier reuses the array for its next batch.</param>
 internal sealed record BatchResult(int Applied, int Duplicates, int DuplicateRequests, IReadOnlyDictionary<TopicPartition, long> Positions, bool[] Fresh)
 {
+    /// <summary>Records applied whose origin partition is not the one the version's partitioned key layout puts their user in.</summary>
+    public int Misplaced { get; init; }
+
     public static readonly BatchResult Empty = new(0, 0, 0, new Dictionary<TopicPartition, long>(), []);
 }

@@ -26,6 +26,10 @@ public sealed class DatasetOptions
     [Range(0, 10_000_000)]
     public int? ReadCacheEntries { get; set; }
 
+    /// <summary>The partitions a new version of the dataset groups its keys by; default <c>Store:Partitions</c> (0, flat).</summary>
+    [Range(0, KeyLayout.MaxPartitions)]
+    public int? Partitions { get; set; }
+
     /// <summary>List items and fields older than this are gone; default <c>Store:ItemTtl</c> (none).</summary>
     [Range(typeof(TimeSpan), "00:00:01", "3650.00:00:00")]
     public TimeSpan? ItemTtl { get; set; }

@@ -64,6 +64,16 @@ public sealed class StoreOptions
 
     internal Merge.Expiry Expiry => new(ItemTtl, Ttl);
 
+    /// <summary>The Kafka partitions a new version groups its user keys by (docs/architecture.md,
+    /// Key layout): set it to the update topic's partition count so that one partition's users
+    /// can later be copied, checked and dropped alone. 0, the default, is the flat layout of
+    /// every version made before layouts. Only a version created empty takes it: an existing
+    /// one keeps its own, a snapshot's comes with its files (<c>sidecarctl snapshot build --partitions</c>).</summary>
+    [Range(0, KeyLayout.MaxPartitions)]
+    public int Partitions { get; set; }
+
+    internal KeyLayout Layout => KeyLayout.Of(Partitions);
+
     /// <summary>fsync the write-ahead log on every batch (survives power loss, not only process death).</summary>
     public bool SyncWrites { get; set; }
 }

@@ -119,6 +119,12 @@ internal sealed class VersionPreparer
             {
                 var files = manifest.Files.Select(f => Path.Combine(staging, f.Name)).ToArray();
                 version.Db.IngestExternalFiles(files, new RocksDbSharp.IngestExternalFileOptions().SetMoveFiles(true));
+                var layout = version.ReadLayoutAgain();
+                if (!layout.Equals(SnapshotVerifier.LayoutOf(manifest)))
+                {
+                    throw new SnapshotInvalidException($"the files hold the key layout {layout.Name}, the manifest says {SnapshotVerifier.LayoutOf(manifest).Name}");
+                }
+
                 File.WriteAllBytes(Path.Combine(path, VersionedStore.PreparedMarker), RolloutJson.Bytes(manifest));
                 _logger.LogInformation("Ingested version {Version}: {Keys} users in {Files} files", id, manifest.KeyCount, files.Length);
                 return version;

@@ -79,6 +79,11 @@ internal static class DatasetContainer
             settings[$"{StoreOptions.Section}:{nameof(StoreOptions.ReadCacheEntries)}"] = entries.ToString(CultureInfo.InvariantCulture);
         }
 
+        if (dataset.Partitions is { } partitions)
+        {
+            settings[$"{StoreOptions.Section}:{nameof(StoreOptions.Partitions)}"] = partitions.ToString(CultureInfo.InvariantCulture);
+        }
+
         if (dataset.ItemTtl is { } itemTtl)
         {
             settings[$"{StoreOptions.Section}:{nameof(StoreOptions.ItemTtl)}"] = itemTtl.ToString("c", CultureInfo.InvariantCulture);

@@ -29,6 +29,7 @@ internal sealed class BatchMetrics
         _metrics.Applied.Add(result.Applied);
         _metrics.Duplicates.Add(result.Duplicates);
         _metrics.DuplicateRequests.Add(result.DuplicateRequests);
+        _metrics.Misplaced.Add(result.Misplaced);
         _metrics.BatchDuration.Record(duration.TotalSeconds);
         RecordFreshness(batch, result.Fresh);
     }

@@ -47,6 +47,8 @@ internal sealed class PartitionDiscovery
         topic == updatesTopic
         || (TopicNames.RemoteOrigin(topic, updatesTopic) is { } origin && origin != localDatacenter);
 
+    private readonly HashSet<string> _layoutWarned = new(StringComparer.Ordinal);
+
     public void Discover(IAdminClient admin, IConsumer<byte[], byte[]> consumer)
     {
         Confluent.Kafka.Metadata metadata;
@@ -69,6 +71,15 @@ internal sealed class PartitionDiscovery
                 if (topic.Error.IsError || !IsUpdatesTopic(topic.Topic, _options.UpdatesTopic, _node.Datacenter))
                 {
                     continue;
+                }
+
+                var layout = lease.Version.Layout;
+                if (layout.IsPartitioned && topic.Partitions.Count != layout.Partitions && _layoutWarned.Add(topic.Topic))
+                {
+                    // Still correct (every record is applied wherever it comes from), but the keys are
+                    // not grouped by this topic's partitions: sidecar.ingest.misplaced counts the cost.
+                    _logger.LogWarning("Topic {Topic} has {Count} partitions, version {Version} groups its keys by {Layout}: set the dataset's Partitions to the topic's count for the next version",
+                        topic.Topic, topic.Partitions.Count, lease.Version.Id, layout.Name);
                 }
 
                 foreach (var partition in topic.Partitions)

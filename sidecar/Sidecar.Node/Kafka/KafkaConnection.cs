@@ -51,6 +51,10 @@ internal sealed class KafkaConnection : IDisposable
             EnableIdempotence = true,
             LingerMs = 1,
             CompressionType = CompressionType.Lz4,
+            // Kafka's Java default for keyed records (murmur2 of the key), not librdkafka's crc32:
+            // the partition of a user's writes is then the one a partitioned key layout groups the
+            // user under, and the one any Java or Kafka Streams producer of the team picks.
+            Partitioner = Partitioner.Murmur2Random,
         };
         return config;
     }

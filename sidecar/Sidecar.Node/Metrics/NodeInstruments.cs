@@ -25,6 +25,7 @@ internal sealed class NodeInstruments
         Replayed = meter.CreateCounter<long>(NodeMetricNames.RequestsReplayed, "Write requests whose idempotency key this node had applied: answered without producing.");
         DeadLetters = meter.CreateCounter<long>(NodeMetricNames.UpdatesDeadLetters, "Records sent to the dead-letter topic.");
         Produced = meter.CreateCounter<long>(NodeMetricNames.UpdatesProduced, "Writes accepted and produced to the local updates topic.");
+        Misplaced = meter.CreateCounter<long>(NodeMetricNames.IngestMisplaced, "Records applied from another partition than the one the version's partitioned key layout puts their user in (a producer not partitioning by murmur2 of the user id).");
         ExpirySwept = meter.CreateCounter<long>(NodeMetricNames.ExpirySwept, "Users the background sweep rewrote without their expired entries (Store:ItemTtl).");
         // Its buckets are the node's view (NodeServices), which overrides any advice: batches take
         // from a tenth of a millisecond (streaming) to seconds (a catch-up's large batches).
@@ -49,6 +50,8 @@ internal sealed class NodeInstruments
     public Counter<long> DeadLetters { get; }
 
     public Counter<long> Produced { get; }
+
+    public Counter<long> Misplaced { get; }
 
     public Counter<long> ExpirySwept { get; }
 

@@ -26,12 +26,13 @@ internal sealed class NodeMetrics
         DeadLetters = new(instruments.DeadLetters, Tag);
         Produced = new(instruments.Produced, Tag);
         ExpirySwept = new(instruments.ExpirySwept, Tag);
+        Misplaced = new(instruments.Misplaced, Tag);
         BatchDuration = new(instruments.BatchDuration, Tag);
         Freshness = new(instruments.Freshness, Tag);
         instruments.Add(this);
 
         // Export zeros from the start: an absent series and a zero one mean different things to alerts.
-        foreach (var counter in new[] { Applied, Duplicates, DuplicateRequests, Replayed, DeadLetters, Produced, ExpirySwept })
+        foreach (var counter in new[] { Applied, Duplicates, DuplicateRequests, Replayed, DeadLetters, Produced, ExpirySwept, Misplaced })
         {
             counter.Add(0);
         }
@@ -53,6 +54,8 @@ internal sealed class NodeMetrics
     public DatasetCounter Produced { get; }
 
     public DatasetCounter ExpirySwept { get; }
+
+    public DatasetCounter Misplaced { get; }
 
     public DatasetHistogram BatchDuration { get; }
 

@@ -19,6 +19,7 @@ internal sealed class StoreVersion
         Path = path;
         Db = db;
         Cache = new UserCache(cacheEntries);
+        Layout = KeyLayout.Read(db);
     }
 
     public string Id { get; }
@@ -27,14 +28,22 @@ internal sealed class StoreVersion
 
     public RocksDb Db { get; }
 
+    /// <summary>How this version's user keys are laid out: what its database records, never the
+    /// configuration (a version keeps the layout it was created or ingested with).</summary>
+    public KeyLayout Layout { get; private set; }
+
     /// <summary>The rendered JSON of this version's recently read users.</summary>
     public UserCache Cache { get; }
 
     /// <summary>True once the last reference is released and the database is closed: only then may its directory go.</summary>
     public bool IsClosed => _closed.Task.IsCompleted;
 
-    public static StoreVersion Open(string id, string path, StoreOptions options, Cache blockCache)
+    /// <param name="forNew">The layout a version that does not exist yet starts with (an empty
+    /// version fed by Kafka); an existing one, or one about to ingest a snapshot's files, keeps
+    /// or gets its own.</param>
+    public static StoreVersion Open(string id, string path, StoreOptions options, Cache blockCache, KeyLayout? forNew = null)
     {
+        var isNew = !Directory.Exists(path) || !Directory.EnumerateFileSystemEntries(path).Any();
         Directory.CreateDirectory(path);
         // The same table settings as snapshot SST files, so ingested files read like compacted ones.
         var table = Sidecar.Store.Snapshots.SstFormat.Table(options.BloomBitsPerKey, blockCache);
@@ -44,8 +53,26 @@ internal sealed class StoreVersion
             .SetWriteBufferSize((ulong)options.WriteBufferMb << 20)
             .SetCompression(Compression.Lz4)
             .SetBlockBasedTableFactory(table);
-        return new StoreVersion(id, path, RocksDb.Open(db, path), options.ReadCacheEntries);
+        var rocks = RocksDb.Open(db, path);
+        try
+        {
+            if (isNew)
+            {
+                forNew?.WriteTo(rocks);
+            }
+
+            return new StoreVersion(id, path, rocks, options.ReadCacheEntries);
+        }
+        catch
+        {
+            rocks.Dispose();
+            throw;
+        }
     }
+
+    /// <summary>Reads the layout again after snapshot files were ingested (they carry their own),
+    /// before the version is used.</summary>
+    public KeyLayout ReadLayoutAgain() => Layout = KeyLayout.Read(Db);
 
     /// <summary>Takes a reader's reference; false once the version has closed.</summary>
     public bool TryAcquire()

@@ -9,7 +9,8 @@ internal static class UserStore
 {
     private static readonly ISpanDeserializer<UserState> StateDeserializer = new UserStateDeserializer();
 
-    public static UserState? Read(RocksDb db, string userId) => db.Get(StoreKeys.User(userId), StateDeserializer);
+    /// <summary>A user's stored state, in the version's key layout.</summary>
+    public static UserState? Read(StoreVersion version, string userId) => version.Db.Get(version.Layout.User(userId), StateDeserializer);
 
     public static UserState? Read(RocksDb db, byte[] userKey) => db.Get(userKey, StateDeserializer);
 

@@ -40,7 +40,7 @@ internal sealed class VersionedStore : IDisposable
         _logger = logger;
         _blockCache = blockCache.Cache;
         var id = ReadCurrent() ?? InitialVersion;
-        _live = StoreVersion.Open(id, VersionPath(id), _options, _blockCache);
+        _live = StoreVersion.Open(id, VersionPath(id), _options, _blockCache, LayoutForNew(id));
         WriteCurrent(id);
         logger.LogInformation("Opened dataset version {Version} at {Path}", id, _live.Path);
     }
@@ -103,8 +103,12 @@ internal sealed class VersionedStore : IDisposable
             }
         }
 
-        return StoreVersion.Open(id, VersionPath(id), _options, _blockCache);
+        return StoreVersion.Open(id, VersionPath(id), _options, _blockCache, LayoutForNew(id));
     }
+
+    /// <summary>The configured layout goes to the one version created empty, the Kafka-fed
+    /// "initial"; any other gets its layout from the snapshot files ingested into it.</summary>
+    private KeyLayout? LayoutForNew(string id) => id == InitialVersion ? _options.Layout : null;
 
     /// <summary>Places a prepared version beside the live one (kept by <see cref="Prune"/>, leased with
     /// the live one by <see cref="AcquirePair"/>).</summary>

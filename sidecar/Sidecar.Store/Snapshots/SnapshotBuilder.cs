@@ -23,6 +23,9 @@ public sealed class SnapshotBuilder
 
     public int ListCap { get; init; } = 100;
 
+    /// <summary>The key layout of the snapshot's files (the nodes' <c>Partitions</c> of the dataset): flat by default.</summary>
+    public KeyLayout Layout { get; init; } = KeyLayout.Flat;
+
     /// <summary>The nodes' limits on user ids and names (their <c>Api:MaxUserIdBytes</c> and
     /// <c>Api:MaxNameLength</c>): a snapshot must hold nothing their API refuses.</summary>
     public ModelLimits Limits { get; init; } = ModelLimits.Default;
@@ -68,7 +71,7 @@ public sealed class SnapshotBuilder
         try
         {
             var files = Write(output, offsets, users);
-            var manifest = new SnapshotManifest(SnapshotManifest.CurrentFormat, Version, Time.GetUtcNow(), users.Count, files, Offsets);
+            var manifest = SnapshotManifest.Create(Version, Time.GetUtcNow(), users.Count, files, Offsets, Layout);
             File.WriteAllBytes(Path.Combine(output, SnapshotManifest.FileName), RolloutJson.Bytes(manifest));
             return new Result(manifest, Stopwatch.GetElapsedTime(started));
         }
@@ -121,7 +124,7 @@ public sealed class SnapshotBuilder
             lineProblems.Clear();
             if (UserDocument.Parse(System.Text.Encoding.UTF8.GetBytes(line), Version, ListCap, Limits, lineProblems) is var (userId, state))
             {
-                users.Add((StoreKeys.User(userId), state.ToByteArray(), lineNumber));
+                users.Add((Layout.User(userId), state.ToByteArray(), lineNumber));
             }
             else
             {
@@ -137,7 +140,7 @@ public sealed class SnapshotBuilder
         {
             if (users[i].Key.AsSpan().SequenceEqual(users[first].Key))
             {
-                problems.Add((users[i].Line, $"user '{StoreKeys.UserId(users[i].Key)}' appears more than once (first on line {users[first].Line})"));
+                problems.Add((users[i].Line, $"user '{Layout.UserId(users[i].Key)}' appears more than once (first on line {users[first].Line})"));
             }
             else
             {
@@ -156,8 +159,9 @@ public sealed class SnapshotBuilder
 
     private List<SnapshotFile> Write(string output, List<(byte[] Key, long Offset)> offsets, List<(byte[] Key, byte[] Value, int Line)> users)
     {
-        // "o:" sorts before "u:", so the origin offsets come first in key order.
-        var entries = offsets.OrderBy(o => o.Key, ByteComparer.Instance).Select(o => (o.Key, StoreKeys.Int64(o.Offset))).Concat(users.Select((user, i) =>
+        // "m:" sorts before "o:" and "o:" before "u:": the layout, the origin offsets, then the users.
+        IEnumerable<(byte[] Key, byte[] Value)> meta = Layout.MetaEntry is { } entry ? [entry] : [];
+        var entries = meta.Concat(offsets.OrderBy(o => o.Key, ByteComparer.Instance).Select(o => (o.Key, StoreKeys.Int64(o.Offset)))).Concat(users.Select((user, i) =>
         {
             if (i % 10_000 == 0)
             {

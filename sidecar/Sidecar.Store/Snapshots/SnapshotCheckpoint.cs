@@ -16,6 +16,7 @@ namespace Sidecar.Store.Snapshots;
 public static class SnapshotCheckpoint
 {
     private static readonly byte[] OffsetPrefix = "o:"u8.ToArray();
+    private static readonly byte[] MetaPrefix = "m:"u8.ToArray();
 
     /// <param name="time">The clock of the manifest's creation time; the system's by default.</param>
     /// <param name="users">What to keep of each user's state bytes: the bytes to write, or null to
@@ -38,6 +39,8 @@ public static class SnapshotCheckpoint
         {
             var offsets = new Dictionary<string, long>(StringComparer.Ordinal);
             long count = 0;
+            // The keys are copied as stored, and with them the layout's m: entry: the snapshot has the live version's layout.
+            var layout = KeyLayout.Read(db);
             using var snapshot = db.CreateSnapshot();
             var read = new ReadOptions().SetSnapshot(snapshot);
             using var iterator = db.NewIterator(readOptions: read);
@@ -66,7 +69,7 @@ public static class SnapshotCheckpoint
                     {
                         offsets[Encoding.UTF8.GetString(key, 2, key.Length - 2)] = offset;
                     }
-                    else
+                    else if (!key.AsSpan().StartsWith(MetaPrefix))
                     {
                         continue; // consume positions: this node's own, not the data's
                     }
@@ -81,7 +84,7 @@ public static class SnapshotCheckpoint
                 throw new InvalidOperationException("the live version holds no user and no offset: nothing to checkpoint");
             }
 
-            var manifest = new SnapshotManifest(SnapshotManifest.CurrentFormat, version, (time ?? TimeProvider.System).GetUtcNow(), count, files, offsets);
+            var manifest = SnapshotManifest.Create(version, (time ?? TimeProvider.System).GetUtcNow(), count, files, offsets, layout);
             File.WriteAllBytes(Path.Combine(output, SnapshotManifest.FileName), RolloutJson.Bytes(manifest));
             return new SnapshotBuilder.Result(manifest, Stopwatch.GetElapsedTime(started));
         }

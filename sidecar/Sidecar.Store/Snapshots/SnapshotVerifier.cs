@@ -9,10 +9,7 @@ public static class SnapshotVerifier
     public static SnapshotManifest Verify(string directory, string? expectedVersion = null)
     {
         var manifest = ReadManifest(directory);
-        if (manifest.FormatVersion != SnapshotManifest.CurrentFormat)
-        {
-            throw new SnapshotInvalidException($"format version {manifest.FormatVersion} is not supported (this node reads {SnapshotManifest.CurrentFormat})");
-        }
+        _ = LayoutOf(manifest);
 
         if (VersionNames.Check(manifest.Version) is { } bad)
         {
@@ -56,6 +53,22 @@ public static class SnapshotVerifier
         }
 
         return manifest;
+    }
+
+    /// <summary>The key layout of a manifest's files; a format or layout this node does not read is refused.</summary>
+    public static KeyLayout LayoutOf(SnapshotManifest manifest)
+    {
+        switch (manifest.FormatVersion)
+        {
+            case SnapshotManifest.FlatFormat when manifest.Layout is null:
+                return KeyLayout.Flat;
+            case SnapshotManifest.FlatFormat:
+                throw new SnapshotInvalidException($"a format {SnapshotManifest.FlatFormat} manifest has no layout, this one says '{manifest.Layout}'");
+            case SnapshotManifest.LayoutFormat:
+                return KeyLayout.Parse(manifest.Layout ?? "", out var problem) ?? throw new SnapshotInvalidException(problem!);
+            default:
+                throw new SnapshotInvalidException($"format version {manifest.FormatVersion} is not supported (this node reads {SnapshotManifest.FlatFormat} and {SnapshotManifest.LayoutFormat})");
+        }
     }
 
     public static SnapshotManifest ReadManifest(string directory)
