@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Sidecar.Cli.Progress;
 using Sidecar.Common.Contracts;
+using Sidecar.Store;
 using Sidecar.Store.Model;
 using Sidecar.Store.Rollout;
 using Sidecar.Store.Snapshots;
@@ -38,7 +39,12 @@ internal static class SnapshotCommands
         var listCap = new Option<int>("--list-cap") { Description = "Most items per list (the nodes' Store:ListCap)", DefaultValueFactory = _ => 100 };
         var maxUserIdBytes = new Option<int>("--max-user-id-bytes") { Description = "Longest user id in UTF-8 bytes (the nodes' Api:MaxUserIdBytes)", DefaultValueFactory = _ => ModelLimits.DefaultUserIdBytes };
         var maxNameLength = new Option<int>("--max-name-length") { Description = "Longest field, list or counter name (the nodes' Api:MaxNameLength)", DefaultValueFactory = _ => ModelLimits.DefaultNameLength };
-        var command = new Command("build", "Build SST files and a manifest from JSON lines") { input, output, version, offsets, listCap, maxUserIdBytes, maxNameLength };
+        var partitions = new Option<int>("--partitions")
+        {
+            Description = "Group the keys by this many Kafka partitions (the nodes' Partitions of the dataset, the update topic's partition count); 0, the default, is the flat layout",
+            DefaultValueFactory = _ => 0,
+        };
+        var command = new Command("build", "Build SST files and a manifest from JSON lines") { input, output, version, offsets, listCap, maxUserIdBytes, maxNameLength, partitions };
         command.SetAction(result =>
         {
             var file = result.GetValue(input)!;
@@ -48,18 +54,24 @@ internal static class SnapshotCommands
             }
 
             var offsetsParsed = ParseOffsets(result.GetValue(offsets) ?? []);
+            if (result.GetValue(partitions) is var n and (< 0 or > KeyLayout.MaxPartitions))
+            {
+                throw new ArgumentException($"--partitions {n} must be 0 (flat) to {KeyLayout.MaxPartitions}");
+            }
+
             var built = ProgressBars.Snapshot(progress => new SnapshotBuilder
             {
                 Version = result.GetValue(version)!,
                 Offsets = offsetsParsed,
                 ListCap = result.GetValue(listCap),
+                Layout = KeyLayout.Of(result.GetValue(partitions)),
                 // The nodes' own limits: a line the nodes' API would refuse is refused here, listed.
                 Limits = new ModelLimits { MaxUserIdBytes = result.GetValue(maxUserIdBytes), MaxNameLength = result.GetValue(maxNameLength) },
                 Progress = progress,
                 Time = time,
             }.Build(file.FullName, result.GetValue(output)!.FullName));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"built {built.Manifest.Version}: {built.Manifest.KeyCount} users in {built.Manifest.Files.Count} file(s), {built.Elapsed.TotalSeconds:F2} s"));
+                $"built {built.Manifest.Version}: {built.Manifest.KeyCount} users in {built.Manifest.Files.Count} file(s), key layout {built.Manifest.Layout ?? KeyLayout.Flat.Name}, {built.Elapsed.TotalSeconds:F2} s"));
             return 0;
         });
         return command;

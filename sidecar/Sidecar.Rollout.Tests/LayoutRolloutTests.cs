@@ -1,0 +1,123 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Sidecar.Common.Contracts;
+using Sidecar.Common.Kafka;
+using Sidecar.Store;
+using Sidecar.Store.Rollout;
+using Sidecar.Store.Snapshots;
+
+namespace Sidecar.Rollout.Tests;
+
+/// <summary>
+/// The partition-grouped key layout end to end, with real node processes, a real Consul agent and
+/// the Kafka mock: a snapshot built with <c>--partitions</c> rolls out, serves, takes writes in its
+/// layout and checkpoints in it; a manifest that misstates its files' layout is voted down.
+/// </summary>
+public sealed class LayoutRolloutTests
+{
+    // The cluster's update topic has 4 partitions (RolloutCluster).
+    private const int Partitions = 4;
+
+    [Fact]
+    public async Task A_snapshot_built_with_partitions_rolls_out_serves_takes_writes_and_checkpoints_in_its_layout()
+    {
+        await using var cluster = await RolloutCluster.StartAsync();
+        await cluster.StartNodesAsync("n1", "n2", "n3");
+        var input = cluster.Dir.Sub("p1.jsonl");
+        await File.WriteAllLinesAsync(input, Documents.Users("p", 60, "p1"));
+        var built = cluster.Dir.Sub("build-p1");
+        var output = await cluster.CliAsync(0, "snapshot", "build", "--input", input, "--out", built, "--version", "p1", "--partitions", $"{Partitions}");
+        Assert.Contains("key layout murmur2/4", output);
+        var manifest = SnapshotVerifier.Verify(built, "p1");
+        Assert.Equal((SnapshotManifest.LayoutFormat, "murmur2/4"), (manifest.FormatVersion, manifest.Layout));
+
+        await cluster.CliAsync(0, "snapshot", "publish", built, "--registry", cluster.Registry, "--consul", cluster.Consul.Address.ToString());
+        await cluster.CliAsync(0, "rollout", "start", "p1", "--deadline", "00:01:00", "--wait");
+        await cluster.WaitAllOnVersionAsync("p1", TimeSpan.FromSeconds(30));
+
+        // Writes after the swap: produced by murmur2 of the user id, so every record lands in the
+        // partition the layout puts its user in.
+        var n1 = cluster["n1"];
+        for (var i = 0; i < 30; i++)
+        {
+            var response = await n1.Http.PostAsync($"/v1/users/p{i}/updates?wait=applied", JsonContent.Create(new { ops = new object[] { new { op = "incr", counter = "views", by = 100 } } }));
+            response.EnsureSuccessStatusCode();
+        }
+
+        var expected = await Digest(n1);
+        foreach (var node in cluster.Nodes)
+        {
+            await node.WaitAsync("every write applied", async () => (await Digest(node)).Digest == expected.Digest, TimeSpan.FromSeconds(30));
+            var digest = await Digest(node);
+            Assert.Equal(("p1", "murmur2/4", 60L), (digest.Version, digest.Layout, digest.Users));
+            var user = await node.Http.GetFromJsonAsync<JsonElement>("/v1/users/p7");
+            Assert.Equal(107, user.GetProperty("counters").GetProperty("views").GetInt64());
+            Assert.Equal("p1", user.GetProperty("fields").GetProperty("source").GetString());
+            Assert.Contains("sidecar_ingest_misplaced_total{", await node.Http.GetStringAsync("/metrics"));
+            Assert.Equal(0, await node.MetricAsync("sidecar_ingest_misplaced_total"));
+        }
+
+        // One partition's users digest alone, and the partitions together are every user.
+        long users = 0;
+        for (var p = 0; p < Partitions; p++)
+        {
+            var partition = await Digest(n1, $"?partition={p}");
+            Assert.Equal(p, partition.Partition);
+            Assert.Equal(Enumerable.Range(0, 60).Count(i => KafkaPartitioner.Partition($"p{i}", Partitions) == p), partition.Users);
+            users += partition.Users;
+        }
+
+        Assert.Equal(60, users);
+        var outOfRange = await n1.Http.GetAsync($"/admin/digest?partition={Partitions}");
+        Assert.Equal(400, (int)outOfRange.StatusCode);
+        Assert.Contains("partition must be 0 to 3", await outOfRange.Content.ReadAsStringAsync());
+
+        // A checkpoint of the live version keeps its layout, and another node ingests it to the same state.
+        var checkpoint = cluster.Dir.Sub("ckpt-p2");
+        await cluster.CliAsync(0, "snapshot", "checkpoint", "--node", n1.Url.ToString(), "--out", checkpoint, "--version", "p2");
+        Assert.Equal("murmur2/4", SnapshotVerifier.Verify(checkpoint, "p2").Layout);
+        await cluster.CliAsync(0, "snapshot", "publish", checkpoint, "--registry", cluster.Registry, "--consul", cluster.Consul.Address.ToString());
+        await cluster.CliAsync(0, "rollout", "start", "p2", "--deadline", "00:01:00", "--wait");
+        await cluster.WaitAllOnVersionAsync("p2", TimeSpan.FromSeconds(30));
+        foreach (var node in cluster.Nodes)
+        {
+            var digest = await Digest(node);
+            Assert.Equal(("p2", "murmur2/4", expected.Digest), (digest.Version, digest.Layout, digest.Digest));
+        }
+    }
+
+    [Fact]
+    public async Task A_manifest_that_misstates_its_files_layout_is_voted_down_and_an_unknown_layout_is_refused()
+    {
+        await using var cluster = await RolloutCluster.StartAsync();
+        await cluster.StartNodesAsync("n1", "n2");
+        var input = cluster.Dir.Sub("bad.jsonl");
+        await File.WriteAllLinesAsync(input, Documents.Users("b", 20, "bad"));
+        var built = cluster.Dir.Sub("build-bad");
+        new SnapshotBuilder { Version = "bad", Layout = KeyLayout.Of(Partitions) }.Build(input, built);
+
+        // Unknown layouts and formats are refused before anything is ingested.
+        var manifestPath = Path.Combine(built, SnapshotManifest.FileName);
+        var manifest = SnapshotVerifier.ReadManifest(built);
+        await File.WriteAllBytesAsync(manifestPath, RolloutJson.Bytes(manifest with { Layout = "crc32/4" }));
+        Assert.Contains("key layout 'crc32/4' is not known", Assert.Throws<SnapshotInvalidException>(() => SnapshotVerifier.Verify(built)).Message);
+        await File.WriteAllBytesAsync(manifestPath, RolloutJson.Bytes(manifest with { FormatVersion = 3 }));
+        Assert.Contains("format version 3 is not supported", Assert.Throws<SnapshotInvalidException>(() => SnapshotVerifier.Verify(built)).Message);
+
+        // A format 1 (flat) manifest over partitioned files passes every checksum: the nodes find the
+        // layout the files hold once ingested, and vote NO before anything is served.
+        await File.WriteAllBytesAsync(manifestPath, RolloutJson.Bytes(manifest with { FormatVersion = SnapshotManifest.FlatFormat, Layout = null }));
+        await cluster.CliAsync(0, "snapshot", "publish", built, "--registry", cluster.Registry, "--consul", cluster.Consul.Address.ToString());
+        await cluster.CliAsync(1, "rollout", "start", "bad", "--deadline", "00:01:00", "--wait");
+        var round = (await cluster.StatusAsync()).Round!;
+        Assert.Equal(2, round.Votes.Count(v => !v.Vote.Yes && v.Vote.Reason!.Contains("the files hold the key layout murmur2/4, the manifest says flat", StringComparison.Ordinal)));
+        await cluster.WaitAllOnVersionAsync(VersionNames.Initial, TimeSpan.FromSeconds(10));
+
+        var (exit, output) = await cluster.RunCliAsync("snapshot", "build", "--input", input, "--out", cluster.Dir.Sub("too-many"), "--partitions", "10001");
+        Assert.Equal(2, exit);
+        Assert.Contains("--partitions 10001 must be 0 (flat) to 10000", output);
+    }
+
+    private static async Task<NodeDigest> Digest(Sidecar.Testing.NodeProcess node, string query = "") =>
+        (await node.Http.GetFromJsonAsync($"/admin/digest{query}", AdminJson.Default.NodeDigest))!;
+}
