@@ -26,9 +26,14 @@ internal sealed class StackLayout
     /// = the name), whose topics every datacenter's Kafka holds and the replicators mirror.</summary>
     public static readonly string[] NamedDatasets = [Segments, Recent];
 
-    /// <summary>The nodes' settings of the named datasets.</summary>
+    /// <summary>Partitions of every topic of the stack's Kafka.</summary>
+    public const int TopicPartitions = 8;
+
+    /// <summary>The nodes' settings of the named datasets: <c>segments</c> groups its keys by its
+    /// topic's partitions (docs/architecture.md, Key layout), <c>recent</c> keeps the flat layout.</summary>
     public static IEnumerable<string> DatasetSettings =>
-        [.. NamedDatasets.SelectMany(d => new[] { $"--Datasets:{d}:Topic", d }), $"--Datasets:{Recent}:ItemTtl", "30.00:00:00"];
+        [.. NamedDatasets.SelectMany(d => new[] { $"--Datasets:{d}:Topic", d }), $"--Datasets:{Recent}:ItemTtl", "30.00:00:00",
+            $"--Datasets:{Segments}:Partitions", $"{TopicPartitions}"];
 
     /// <summary>The ingest rules every node runs (<c>Rules:File</c>): the demo's, in the repository.</summary>
     public static string RulesFile => Path.Combine(Repo.Root, "compose", "rules", "clickstream.yaml");

@@ -56,8 +56,8 @@ internal sealed class TwoDatacenterStack : IAsyncDisposable
         _log.Say("starting Consul (2 WAN-joined datacenters) and Kafka (a mock cluster host per datacenter)");
         var consulTask = ConsulAgent.StartWanPairAsync(dcs[0], dcs[1], _layout.ConsulPorts(0), _layout.ConsulPorts(1));
         // The clickstream's source topics too: the mock cannot create topics on demand (no admin CreateTopics).
-        var kafkaTasks = dcs.Select(_ => KafkaMockProcess.StartAsync(["updates:8", "updates.dlq:8", .. StackLayout.SourceTopics.Select(t => t + ":8"),
-            .. StackLayout.NamedDatasets.SelectMany(d => new[] { d + ":8", d + ".dlq:8" })])).ToList();
+        var kafkaTasks = dcs.Select(_ => KafkaMockProcess.StartAsync([.. new[] { "updates", "updates.dlq" }.Concat(StackLayout.SourceTopics)
+            .Concat(StackLayout.NamedDatasets.SelectMany(d => new[] { d, d + ".dlq" })).Select(t => $"{t}:{StackLayout.TopicPartitions}")])).ToList();
         await CollectAsync([consulTask], c => [Part(c.A, c.A.Process), Part(c.B, c.B.Process)],
             kafkaTasks, k => [Part(k, k.Process, "kafka-" + dcs[kafkaTasks.FindIndex(t => t.IsCompletedSuccessfully && t.Result == k)])]);
         var kafka = kafkaTasks.Select(t => t.Result).ToArray();

@@ -127,6 +127,8 @@ internal sealed class Deployment : IAsyncDisposable
                     "--Rules:File", ClickRules.Path,
                     // A second dataset beside the default one, written by its own workload.
                     $"--Datasets:{NamedDataset}:Topic", NamedDataset,
+                    // ...whose keys are grouped by its topic's partitions (the default dataset's stay flat).
+                    $"--Datasets:{NamedDataset}:Partitions", $"{Partitions}",
                     "--Kafka:Client:session.timeout.ms", "6000", "--Kafka:Client:heartbeat.interval.ms", "1000",
                 ], bind: $"{Registry}:{RegistryMount}", files: new Dictionary<string, string> { [ClickRules.Path] = ClickRules.Yaml }));
             }
