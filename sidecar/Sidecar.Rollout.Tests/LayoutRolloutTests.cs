@@ -40,8 +40,7 @@ public sealed class LayoutRolloutTests
         var n1 = cluster["n1"];
         for (var i = 0; i < 30; i++)
         {
-            var response = await n1.Http.PostAsync($"/v1/users/p{i}/updates?wait=applied", JsonContent.Create(new { ops = new object[] { new { op = "incr", counter = "views", by = 100 } } }));
-            response.EnsureSuccessStatusCode();
+            await IncrementAsync(n1, $"p{i}", 100);
         }
 
         var expected = await Digest(n1);
@@ -87,6 +86,47 @@ public sealed class LayoutRolloutTests
     }
 
     [Fact]
+    public async Task A_flat_dataset_moves_to_the_partitioned_layout_by_a_re_keyed_checkpoint_with_every_update_applied_once()
+    {
+        await using var cluster = await RolloutCluster.StartAsync();
+        await cluster.StartNodesAsync("n1", "n2");
+        var n1 = cluster["n1"];
+        for (var i = 0; i < 40; i++)
+        {
+            await IncrementAsync(n1, $"m{i}", 1);
+        }
+
+        Assert.Equal("flat", (await Digest(n1)).Layout);
+        var dir = cluster.Dir.Sub("ckpt-m1");
+        var output = await cluster.CliAsync(0, "snapshot", "checkpoint", "--node", n1.Url.ToString(), "--out", dir, "--version", "m1", "--partitions", $"{Partitions}");
+        Assert.Contains("key layout murmur2/4", output);
+
+        // Streamed after the checkpoint: caught up from Kafka into the new layout, exactly once.
+        for (var i = 0; i < 40; i += 2)
+        {
+            await IncrementAsync(n1, $"m{i}", 10);
+        }
+
+        var expected = await Digest(n1);
+        await cluster.CliAsync(0, "snapshot", "publish", dir, "--registry", cluster.Registry, "--consul", cluster.Consul.Address.ToString());
+        await cluster.CliAsync(0, "rollout", "start", "m1", "--deadline", "00:01:00", "--wait");
+        await cluster.WaitAllOnVersionAsync("m1", TimeSpan.FromSeconds(30));
+        await cluster.RestartAsync("n3"); // a fresh store loads the committed version in its layout
+        foreach (var node in cluster.Nodes)
+        {
+            await node.WaitAsync("the state from before the rollout", async () => (await Digest(node)).Digest == expected.Digest, TimeSpan.FromSeconds(30));
+            var digest = await Digest(node);
+            Assert.Equal(("m1", "murmur2/4", 40L), (digest.Version, digest.Layout, digest.Users));
+            var user = await node.Http.GetFromJsonAsync<JsonElement>("/v1/users/m4");
+            Assert.Equal(11, user.GetProperty("counters").GetProperty("views").GetInt64());
+        }
+
+        var refused = await n1.Http.PostAsync("/admin/checkpoints?version=m2&partitions=10001", null);
+        Assert.Equal(400, (int)refused.StatusCode);
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
     public async Task A_manifest_that_misstates_its_files_layout_is_voted_down_and_an_unknown_layout_is_refused()
     {
         await using var cluster = await RolloutCluster.StartAsync();
@@ -116,6 +156,12 @@ public sealed class LayoutRolloutTests
         var (exit, output) = await cluster.RunCliAsync("snapshot", "build", "--input", input, "--out", cluster.Dir.Sub("too-many"), "--partitions", "10001");
         Assert.Equal(2, exit);
         Assert.Contains("--partitions 10001 must be 0 (flat) to 10000", output);
+    }
+
+    private static async Task IncrementAsync(Sidecar.Testing.NodeProcess node, string user, int by)
+    {
+        var response = await node.Http.PostAsync($"/v1/users/{user}/updates?wait=applied", JsonContent.Create(new { ops = new object[] { new { op = "incr", counter = "views", by } } }));
+        response.EnsureSuccessStatusCode();
     }
 
     private static async Task<NodeDigest> Digest(Sidecar.Testing.NodeProcess node, string query = "") =>

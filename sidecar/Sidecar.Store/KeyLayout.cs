@@ -37,6 +37,8 @@ public sealed class KeyLayout : IEquatable<KeyLayout>
 
     public bool IsPartitioned => Partitions > 0;
 
+    private int PrefixLength => StoreKeys.UserPrefix.Length + (IsPartitioned ? 2 : 0);
+
     /// <summary>"flat" or "murmur2/&lt;n&gt;": what a manifest and <see cref="MetaKey"/> say.</summary>
     public string Name => IsPartitioned ? Murmur2 + Partitions.ToString(CultureInfo.InvariantCulture) : FlatName;
 
@@ -94,20 +96,32 @@ public sealed class KeyLayout : IEquatable<KeyLayout>
 
     public byte[] User(string userId)
     {
-        var prefix = StoreKeys.UserPrefix.Length + (IsPartitioned ? 2 : 0);
-        var key = new byte[prefix + Encoding.UTF8.GetByteCount(userId)];
+        var length = Encoding.UTF8.GetByteCount(userId);
+        Span<byte> id = length <= 256 ? stackalloc byte[length] : new byte[length];
+        Encoding.UTF8.GetBytes(userId, id);
+        return User(id);
+    }
+
+    /// <summary>The key of the user whose id is these UTF-8 bytes.</summary>
+    public byte[] User(ReadOnlySpan<byte> userIdUtf8)
+    {
+        var prefix = PrefixLength;
+        var key = new byte[prefix + userIdUtf8.Length];
         StoreKeys.UserPrefix.CopyTo(key, 0);
         if (IsPartitioned)
         {
-            BinaryPrimitives.WriteUInt16BigEndian(key.AsSpan(StoreKeys.UserPrefix.Length), (ushort)Partition(userId));
+            BinaryPrimitives.WriteUInt16BigEndian(key.AsSpan(StoreKeys.UserPrefix.Length), (ushort)KafkaPartitioner.Partition(userIdUtf8, Partitions));
         }
 
-        Encoding.UTF8.GetBytes(userId, key.AsSpan(prefix));
+        userIdUtf8.CopyTo(key.AsSpan(prefix));
         return key;
     }
 
+    /// <summary>The UTF-8 user id in a user key of this layout.</summary>
+    public ReadOnlySpan<byte> UserIdBytes(ReadOnlySpan<byte> key) => key[PrefixLength..];
+
     /// <summary>The user id of a user key of this layout.</summary>
-    public string UserId(ReadOnlySpan<byte> key) => Encoding.UTF8.GetString(key[(StoreKeys.UserPrefix.Length + (IsPartitioned ? 2 : 0))..]);
+    public string UserId(ReadOnlySpan<byte> key) => Encoding.UTF8.GetString(UserIdBytes(key));
 
     /// <summary>The partition of a user key of this layout, read from the key (0 in the flat layout).</summary>
     public int PartitionOf(ReadOnlySpan<byte> key) =>

@@ -123,7 +123,11 @@ internal static class SnapshotCommands
             Description = "Dataset to snapshot (a node's Datasets:<name>); default the dataset 'default'. One with expiry leaves its expired entries and hidden users out",
             DefaultValueFactory = _ => DatasetName.Default,
         };
-        var command = new Command("checkpoint", "Snapshot a running node's live version (consistent: one RocksDB snapshot, with the origin offsets it includes)") { node, output, version, dataset };
+        var partitions = new Option<int?>("--partitions")
+        {
+            Description = "Write it in this key layout (the count of Kafka partitions to group the keys by; 0 is flat) instead of the live version's: how a dataset moves to a new layout, by rolling the checkpoint out",
+        };
+        var command = new Command("checkpoint", "Snapshot a running node's live version (consistent: one RocksDB snapshot, with the origin offsets it includes)") { node, output, version, dataset, partitions };
         command.SetAction(async (result, cancellationToken) =>
         {
             var id = result.GetValue(version)!;
@@ -144,8 +148,15 @@ internal static class SnapshotCommands
                 throw new ArgumentException(DatasetName.Problem($"--dataset '{name}'"));
             }
 
+            var layout = result.GetValue(partitions);
+            if (layout is < 0 or > KeyLayout.MaxPartitions)
+            {
+                throw new ArgumentException($"--partitions {layout} must be 0 (flat) to {KeyLayout.MaxPartitions}");
+            }
+
             var admin = new Uri(nodeUri, UserPaths.CheckpointsOf(name));
-            using (var created = await Http.PostAsync(new Uri(admin, "?version=" + Uri.EscapeDataString(id)), null, cancellationToken))
+            var query = "?version=" + Uri.EscapeDataString(id) + (layout is { } n ? string.Create(CultureInfo.InvariantCulture, $"&partitions={n}") : "");
+            using (var created = await Http.PostAsync(new Uri(admin, query), null, cancellationToken))
             {
                 if (!created.IsSuccessStatusCode)
                 {
@@ -159,7 +170,7 @@ internal static class SnapshotCommands
                 await HttpSnapshotRegistry.DownloadAsync(Http, HttpSnapshotRegistry.VersionLocation(admin, id), target, cancellationToken);
                 var manifest = SnapshotVerifier.Verify(target, id);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"checkpoint {id}: {manifest.KeyCount} users in {manifest.Files.Count} file(s), offsets {string.Join(", ", manifest.Offsets.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => $"{o.Key}={o.Value}"))}"));
+                    $"checkpoint {id}: {manifest.KeyCount} users in {manifest.Files.Count} file(s), key layout {manifest.Layout ?? KeyLayout.Flat.Name}, offsets {string.Join(", ", manifest.Offsets.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => $"{o.Key}={o.Value}"))}"));
             }
             finally
             {

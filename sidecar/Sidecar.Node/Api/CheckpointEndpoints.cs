@@ -14,7 +14,8 @@ namespace Sidecar.Node.Api;
 /// Snapshots of this node's live version (<c>sidecarctl snapshot checkpoint</c>):
 /// <list type="bullet">
 /// <item><c>POST /admin/checkpoints?version=ID</c> writes SST files and a manifest, read from one
-/// RocksDB snapshot of the live version, under <c>&lt;DataRoot&gt;/checkpoints/ID</c>; 201 with the manifest;</item>
+/// RocksDB snapshot of the live version, under <c>&lt;DataRoot&gt;/checkpoints/ID</c>; 201 with the manifest.
+/// <c>&amp;partitions=N</c> writes it in another key layout than the live version's (0: flat), to move the dataset to it;</item>
 /// <item><c>GET /admin/checkpoints/ID/FILE</c> serves them: the layout of an HTTP registry, so
 /// the CLI downloads a checkpoint with the registry's own code;</item>
 /// <item><c>DELETE /admin/checkpoints/ID</c> removes it once copied.</item>
@@ -37,7 +38,7 @@ internal static class CheckpointEndpoints
         }
     }
 
-    private static async Task<IResult> CreateAsync(string? version, HttpContext context, NodeDatasets datasets, IOptions<StoreOptions> options, ILogger<VersionedStore> logger, CancellationToken cancellationToken)
+    private static async Task<IResult> CreateAsync(string? version, int? partitions, HttpContext context, NodeDatasets datasets, IOptions<StoreOptions> options, ILogger<VersionedStore> logger, CancellationToken cancellationToken)
     {
         if (datasets.Of(context) is not { } dataset)
         {
@@ -55,6 +56,12 @@ internal static class CheckpointEndpoints
             return Problems.BadRequest(bad);
         }
 
+        if (partitions is < 0 or > KeyLayout.MaxPartitions)
+        {
+            return Problems.BadRequest($"partitions must be 0 (the flat key layout) to {KeyLayout.MaxPartitions}");
+        }
+
+        var layout = partitions is { } n ? KeyLayout.Of(n) : null;
         var path = Path.Combine(store.Root, "checkpoints", version);
         await OneAtATime.WaitAsync(cancellationToken);
         try
@@ -67,9 +74,9 @@ internal static class CheckpointEndpoints
             // A lease keeps the live version open while it is read, even if a rollout swaps it meanwhile.
             using var lease = store.Acquire();
             var at = dataset.Time.GetUtcNow().ToUnixTimeMilliseconds();
-            var built = await Task.Run(() => SnapshotCheckpoint.Write(lease.Version.Db, version, path, options.Value.BloomBitsPerKey, time: dataset.Time, users: Kept(dataset.Expiry, at)), cancellationToken);
-            logger.LogInformation("Checkpoint {Checkpoint} of version {Version}: {Users} users, {Files} file(s) in {Seconds:F2} s",
-                version, lease.Version.Id, built.Manifest.KeyCount, built.Manifest.Files.Count, built.Elapsed.TotalSeconds);
+            var built = await Task.Run(() => SnapshotCheckpoint.Write(lease.Version.Db, version, path, options.Value.BloomBitsPerKey, time: dataset.Time, users: Kept(dataset.Expiry, at), layout: layout), cancellationToken);
+            logger.LogInformation("Checkpoint {Checkpoint} of version {Version}: {Users} users, {Files} file(s), key layout {Layout} in {Seconds:F2} s",
+                version, lease.Version.Id, built.Manifest.KeyCount, built.Manifest.Files.Count, built.Manifest.Layout ?? KeyLayout.Flat.Name, built.Elapsed.TotalSeconds);
             return Results.Json(built.Manifest, RolloutJson.Default.SnapshotManifest, statusCode: StatusCodes.Status201Created);
         }
         finally

@@ -161,7 +161,7 @@ public sealed class SnapshotBuilder
     {
         // "m:" sorts before "o:" and "o:" before "u:": the layout, the origin offsets, then the users.
         IEnumerable<(byte[] Key, byte[] Value)> meta = Layout.MetaEntry is { } entry ? [entry] : [];
-        var entries = meta.Concat(offsets.OrderBy(o => o.Key, ByteComparer.Instance).Select(o => (o.Key, StoreKeys.Int64(o.Offset)))).Concat(users.Select((user, i) =>
+        var entries = meta.Concat(offsets.OrderBy(o => o.Key, BytewiseOrder.Instance).Select(o => (o.Key, StoreKeys.Int64(o.Offset)))).Concat(users.Select((user, i) =>
         {
             if (i % 10_000 == 0)
             {
@@ -173,12 +173,5 @@ public sealed class SnapshotBuilder
         var files = SstFileSet.Write(output, entries, BloomBitsPerKey, MaxFileBytes);
         Progress?.Report(new SnapshotProgress("writing", users.Count, users.Count));
         return files.Count > 0 ? files : throw new FormatException("the input holds no user and no offset: an empty snapshot cannot be built");
-    }
-
-    private sealed class ByteComparer : IComparer<byte[]>
-    {
-        public static readonly ByteComparer Instance = new();
-
-        public int Compare(byte[]? x, byte[]? y) => x.AsSpan().SequenceCompareTo(y);
     }
 }

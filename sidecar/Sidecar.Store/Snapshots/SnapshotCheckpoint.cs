@@ -16,12 +16,14 @@ namespace Sidecar.Store.Snapshots;
 public static class SnapshotCheckpoint
 {
     private static readonly byte[] OffsetPrefix = "o:"u8.ToArray();
-    private static readonly byte[] MetaPrefix = "m:"u8.ToArray();
 
     /// <param name="time">The clock of the manifest's creation time; the system's by default.</param>
     /// <param name="users">What to keep of each user's state bytes: the bytes to write, or null to
     /// leave the user out (a dataset's expiry); every user as stored by default.</param>
-    public static SnapshotBuilder.Result Write(RocksDb db, string version, string output, int bloomBitsPerKey = 10, long maxFileBytes = 256L << 20, TimeProvider? time = null, Func<byte[], byte[]?>? users = null)
+    /// <param name="layout">The key layout of the snapshot: the live version's by default; another
+    /// one re-keys every user into it (<see cref="UsersInLayout"/>), which is how a dataset moves to a
+    /// new layout by a rollout.</param>
+    public static SnapshotBuilder.Result Write(RocksDb db, string version, string output, int bloomBitsPerKey = 10, long maxFileBytes = 256L << 20, TimeProvider? time = null, Func<byte[], byte[]?>? users = null, KeyLayout? layout = null)
     {
         var started = Stopwatch.GetTimestamp();
         if (VersionNames.Check(version) is { } bad)
@@ -39,41 +41,48 @@ public static class SnapshotCheckpoint
         {
             var offsets = new Dictionary<string, long>(StringComparer.Ordinal);
             long count = 0;
-            // The keys are copied as stored, and with them the layout's m: entry: the snapshot has the live version's layout.
-            var layout = KeyLayout.Read(db);
+            var source = KeyLayout.Read(db);
+            var target = layout ?? source;
             using var snapshot = db.CreateSnapshot();
             var read = new ReadOptions().SetSnapshot(snapshot);
-            using var iterator = db.NewIterator(readOptions: read);
 
+            // In key order: the target layout's m: entry, the origin offsets (o:), the users (u:).
+            // The consume positions (c:) are this node's own, not the data's, and stay out.
             IEnumerable<(byte[] Key, byte[] Value)> Entries()
             {
-                for (iterator.SeekToFirst(); iterator.Valid(); iterator.Next())
+                if (target.MetaEntry is { } meta)
                 {
-                    var key = iterator.Key();
-                    var value = iterator.Value();
-                    if (key.AsSpan().StartsWith(StoreKeys.UserPrefix))
-                    {
-                        if (users is not null)
-                        {
-                            if (users(value) is not { } kept)
-                            {
-                                continue;
-                            }
+                    yield return meta;
+                }
 
-                            value = kept;
+                using (var iterator = db.NewIterator(readOptions: read))
+                {
+                    for (iterator.Seek(OffsetPrefix); iterator.Valid() && iterator.GetKeySpan().StartsWith(OffsetPrefix); iterator.Next())
+                    {
+                        var key = iterator.Key();
+                        var value = iterator.Value();
+                        if (StoreKeys.ReadInt64(value) is { } offset)
+                        {
+                            offsets[Encoding.UTF8.GetString(key, 2, key.Length - 2)] = offset;
+                            yield return (key, value);
+                        }
+                    }
+                }
+
+                foreach (var (key, stored) in UsersInLayout.Read(db, read, source, target))
+                {
+                    var value = stored;
+                    if (users is not null)
+                    {
+                        if (users(value) is not { } kept)
+                        {
+                            continue;
                         }
 
-                        count++;
-                    }
-                    else if (key.AsSpan().StartsWith(OffsetPrefix) && StoreKeys.ReadInt64(value) is { } offset)
-                    {
-                        offsets[Encoding.UTF8.GetString(key, 2, key.Length - 2)] = offset;
-                    }
-                    else if (!key.AsSpan().StartsWith(MetaPrefix))
-                    {
-                        continue; // consume positions: this node's own, not the data's
+                        value = kept;
                     }
 
+                    count++;
                     yield return (key, value);
                 }
             }
@@ -84,7 +93,7 @@ public static class SnapshotCheckpoint
                 throw new InvalidOperationException("the live version holds no user and no offset: nothing to checkpoint");
             }
 
-            var manifest = SnapshotManifest.Create(version, (time ?? TimeProvider.System).GetUtcNow(), count, files, offsets, layout);
+            var manifest = SnapshotManifest.Create(version, (time ?? TimeProvider.System).GetUtcNow(), count, files, offsets, target);
             File.WriteAllBytes(Path.Combine(output, SnapshotManifest.FileName), RolloutJson.Bytes(manifest));
             return new SnapshotBuilder.Result(manifest, Stopwatch.GetElapsedTime(started));
         }
