@@ -22,7 +22,9 @@ internal static class HelpTexts
             (e.g. --offset dc-a:0=41235, one per origin partition). Every line must keep the nodes' rules (user id
             up to --max-user-id-bytes, names of [A-Za-z0-9_.-] up to --max-name-length, lists up to --list-cap: the
             nodes' Api and Store settings); otherwise nothing is written and every bad line is listed with its reason.
-            Shows progress bars on a terminal.
+            --partitions n groups the keys by Kafka partition (the dataset's Partitions, its topic's partition count;
+            a format 2 manifest that older nodes refuse); 0, the default, is the flat layout. Shows progress bars on a
+            terminal.
             """,
         ["snapshot publish"] = """
             Verify a built snapshot, copy it into the registry every node can read, and index it in Consul KV under
@@ -34,7 +36,9 @@ internal static class HelpTexts
         ["snapshot checkpoint"] = """
             Snapshot a running node's live version through its admin API: one consistent RocksDB snapshot written as
             SST files with the same manifest as 'snapshot build', including the origin offsets the data holds, so a
-            rollout of it catches every node up from there. Then publish it like a built snapshot.
+            rollout of it catches every node up from there. Then publish it like a built snapshot. It has the live
+            version's key layout; --partitions n re-keys it into another (0: flat), which is how a dataset moves to a
+            new layout.
             """,
         ["registry"] = "The snapshot registry over HTTP, for nodes that share no directory.",
         ["registry serve"] = """
