@@ -69,6 +69,15 @@ public sealed partial class StackTests(StackFixture fixture, ITestOutputHelper o
         Assert.Equal(3, read.Value.GetProperty("counters").GetProperty("moves").GetInt64());
         using var inDefault = await Http.GetAsync($"{Stack.ProxyB}/v1/users/{user}");
         Assert.Equal(System.Net.HttpStatusCode.NotFound, inDefault.StatusCode);
+
+        // segments groups its keys by its topic's 8 partitions on the node that served it; the default dataset is flat.
+        var route = await Http.GetFromJsonAsync<JsonElement>($"{Stack.ProxyB}/proxy/route/{user}");
+        var node = route.GetProperty("address").GetString()!.TrimEnd('/');
+        Assert.Equal("murmur2/8", (await Http.GetFromJsonAsync<JsonElement>($"{node}/admin/digest?dataset=segments")).GetProperty("layout").GetString());
+        Assert.Equal("flat", (await Http.GetFromJsonAsync<JsonElement>($"{node}/admin/digest")).GetProperty("layout").GetString());
+        var partition = Sidecar.Common.Kafka.KafkaPartitioner.Partition(user, 8);
+        var inPartition = (await Http.GetFromJsonAsync<JsonElement>($"{node}/admin/digest?dataset=segments&partition={partition}")).GetProperty("users").GetInt64();
+        Assert.True(inPartition >= 1, $"partition {partition} of segments holds {inPartition} users on {node}, not the one just written");
     }
 
     [Fact]

@@ -11,7 +11,9 @@ namespace Sidecar.Chaos.Tests.Workload;
 /// retries with the same key, counted once; none left of unknown outcome),
 /// every field and list item one that was written, deletes honoured, the contended field held by
 /// a write no acknowledged later write supersedes, list items newest first; and every node's
-/// digest identical. One dataset at a time: its documents and its digest.
+/// digest identical, and every node's live version in the dataset's key layout (the named one's
+/// grouped by partition: <see cref="Deployment.NamedDataset"/>). One dataset at a time: its
+/// documents and its digest.
 /// </summary>
 internal static class Checker
 {
@@ -26,11 +28,18 @@ internal static class Checker
         var problems = new List<string>();
         var byUser = history.Operations.GroupBy(o => o.User).ToDictionary(g => g.Key, g => g.ToList());
         var digests = new Dictionary<string, string>();
+        var layout = dataset == Deployment.NamedDataset ? $"murmur2/{Deployment.Partitions}" : "flat";
         foreach (var node in nodes)
         {
             try
             {
-                digests[node.Alias] = (await node.Http.GetFromJsonAsync<JsonElement>($"/admin/digest?dataset={dataset}")).GetProperty("digest").GetString()!;
+                var digest = await node.Http.GetFromJsonAsync<JsonElement>($"/admin/digest?dataset={dataset}");
+                digests[node.Alias] = digest.GetProperty("digest").GetString()!;
+                if (digest.GetProperty("layout").GetString() is var served && served != layout)
+                {
+                    problems.Add($"{node.Alias}{label}: key layout {served}, not {layout}");
+                }
+
                 foreach (var user in users)
                 {
                     var document = await ReadAsync(node, Clients.UserPath(dataset, user));

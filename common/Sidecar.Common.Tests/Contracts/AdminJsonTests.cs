@@ -44,13 +44,15 @@ public sealed class AdminJsonTests
     public void Node_digest()
     {
         Assert.Equal(
-            """{"version":"v1","digest":"ab","users":2,"at":null}""",
+            """{"version":"v1","digest":"ab","users":2,"at":null,"partition":null,"layout":null}""",
             JsonSerializer.Serialize(new NodeDigest("v1", "ab", 2), AdminJson.Default.NodeDigest));
         Assert.Equal(
-            """{"version":"v1","digest":"ab","users":2,"at":1764892800000}""",
-            JsonSerializer.Serialize(new NodeDigest("v1", "ab", 2, 1764892800000), AdminJson.Default.NodeDigest));
-        // A digest written before "at" existed reads as one of a dataset without expiry.
-        Assert.Null(JsonSerializer.Deserialize("""{"version":"v1","digest":"ab","users":2}""", AdminJson.Default.NodeDigest)!.At);
+            """{"version":"v1","digest":"ab","users":2,"at":1764892800000,"partition":3,"layout":"murmur2/8"}""",
+            JsonSerializer.Serialize(new NodeDigest("v1", "ab", 2, 1764892800000, 3, "murmur2/8"), AdminJson.Default.NodeDigest));
+        // A digest written before "at", "partition" and "layout" existed reads as one of a dataset
+        // without expiry, over every user.
+        var old = JsonSerializer.Deserialize("""{"version":"v1","digest":"ab","users":2}""", AdminJson.Default.NodeDigest)!;
+        Assert.Equal((null, null, null), (old.At, old.Partition, old.Layout));
     }
 
     [Fact]

@@ -22,6 +22,7 @@ public sealed class DatasetsOptionsTests
             ("no-topic", new()),
             ("dotted", new() { Topic = "a.b" }),
             ("cap", new() { Topic = "cap", ListCap = 0 }),
+            ("layout", new() { Topic = "layout", Partitions = 10_001 }),
             ("steals-updates", new() { Topic = "updates" }),
             ("steals-dlq", new() { Topic = "mine", DeadLetterTopic = "updates.dlq" }),
             ("first", new() { Topic = "shared" }),
@@ -32,6 +33,7 @@ public sealed class DatasetsOptionsTests
             p => Assert.StartsWith("Datasets:cap:", p),
             p => Assert.StartsWith("Datasets:default: 'default' is the dataset of today's settings", p),
             p => Assert.StartsWith("Datasets:dotted:", p),
+            p => Assert.StartsWith("Datasets:layout:", p),
             p => Assert.StartsWith("Datasets:no-topic:", p),
             p => Assert.Equal("Datasets:second:Topic 'shared' is already Datasets:first:Topic: each dataset has its own topics.", p),
             p => Assert.Equal("Datasets:second:DeadLetterTopic 'shared.dlq' is already Datasets:first:DeadLetterTopic: each dataset has its own topics.", p),
@@ -40,7 +42,8 @@ public sealed class DatasetsOptionsTests
             p => Assert.Equal("Datasets:steals-updates:DeadLetterTopic 'updates.dlq' is already Kafka:DeadLetterTopic: each dataset has its own topics.", p));
         Assert.Contains("ListCap", problems[1]);
         Assert.Contains("without '.'", problems[3]);
-        Assert.Contains("Topic is required", problems[4]);
+        Assert.Contains("Partitions", problems[4]);
+        Assert.Contains("Topic is required", problems[5]);
     }
 
     [Fact]

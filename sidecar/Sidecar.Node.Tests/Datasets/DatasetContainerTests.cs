@@ -17,11 +17,12 @@ public sealed class DatasetContainerTests
             ["Kafka:MaxBatch"] = "777",
             ["Store:ListCap"] = "100",
             ["Store:SyncWrites"] = "true",
+            ["Store:Partitions"] = "16",
             ["Rollout:RetainVersions"] = "1",
             ["Rollout:PollInterval"] = "00:00:02",
             ["Consul:KvPrefix"] = "teams/search",
         }).Build();
-        var dataset = new DatasetOptions { Topic = "segments", ListCap = 5, ItemTtl = TimeSpan.FromDays(30), Ttl = TimeSpan.FromHours(36) };
+        var dataset = new DatasetOptions { Topic = "segments", ListCap = 5, ItemTtl = TimeSpan.FromDays(30), Ttl = TimeSpan.FromHours(36), Partitions = 8 };
         dataset.Rollout["RetainVersions"] = "4";
 
         var own = DatasetContainer.Configuration(node, node.GetSection("Node").Get<NodeOptions>()!, node.GetSection("Consul").Get<ConsulOptions>()!, "segments", dataset);
@@ -32,6 +33,7 @@ public sealed class DatasetContainerTests
         Assert.Equal("segments.dlq", own["Kafka:DeadLetterTopic"]);
         Assert.Equal(5, own.GetSection("Store").Get<StoreOptions>()!.ListCap);
         Assert.Equal(new Sidecar.Node.Merge.Expiry(TimeSpan.FromDays(30), TimeSpan.FromHours(36)), own.GetSection("Store").Get<StoreOptions>()!.Expiry);
+        Assert.Equal(KeyLayout.Of(8), own.GetSection("Store").Get<StoreOptions>()!.Layout);
         Assert.Equal(4, own.GetSection("Rollout").Get<RolloutOptions>()!.RetainVersions);
         Assert.Equal("teams/search/datasets/segments", own["Consul:KvPrefix"]);
 
