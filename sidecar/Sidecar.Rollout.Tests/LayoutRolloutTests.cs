@@ -18,11 +18,13 @@ public sealed class LayoutRolloutTests
     // The cluster's update topic has 4 partitions (RolloutCluster).
     private const int Partitions = 4;
 
+    private static readonly string[] Configured = ["--Store:Partitions", $"{Partitions}"];
+
     [Fact]
     public async Task A_snapshot_built_with_partitions_rolls_out_serves_takes_writes_and_checkpoints_in_its_layout()
     {
         await using var cluster = await RolloutCluster.StartAsync();
-        await cluster.StartNodesAsync("n1", "n2", "n3");
+        await cluster.StartNodesAsync(("n1", Configured), ("n2", Configured), ("n3", Configured));
         var input = cluster.Dir.Sub("p1.jsonl");
         await File.WriteAllLinesAsync(input, Documents.Users("p", 60, "p1"));
         var built = cluster.Dir.Sub("build-p1");
@@ -97,6 +99,19 @@ public sealed class LayoutRolloutTests
         }
 
         Assert.Equal("flat", (await Digest(n1)).Layout);
+
+        // The documented way: Partitions on every node by a rolling restart (the data stays flat)...
+        foreach (var id in new[] { "n1", "n2" })
+        {
+            await cluster.StopAsync(id);
+            await cluster.RestartAsync(id, Configured);
+        }
+
+        n1 = cluster["n1"];
+        var restarted = await Digest(n1);
+        Assert.Equal(("initial", "flat", 40L), (restarted.Version, restarted.Layout, restarted.Users));
+
+        // ...then a checkpoint re-keyed into the layout, rolled out.
         var dir = cluster.Dir.Sub("ckpt-m1");
         var output = await cluster.CliAsync(0, "snapshot", "checkpoint", "--node", n1.Url.ToString(), "--out", dir, "--version", "m1", "--partitions", $"{Partitions}");
         Assert.Contains("key layout murmur2/4", output);
@@ -111,7 +126,7 @@ public sealed class LayoutRolloutTests
         await cluster.CliAsync(0, "snapshot", "publish", dir, "--registry", cluster.Registry, "--consul", cluster.Consul.Address.ToString());
         await cluster.CliAsync(0, "rollout", "start", "m1", "--deadline", "00:01:00", "--wait");
         await cluster.WaitAllOnVersionAsync("m1", TimeSpan.FromSeconds(30));
-        await cluster.RestartAsync("n3"); // a fresh store loads the committed version in its layout
+        await cluster.RestartAsync("n3", Configured); // a fresh store loads the committed version in its layout
         foreach (var node in cluster.Nodes)
         {
             await node.WaitAsync("the state from before the rollout", async () => (await Digest(node)).Digest == expected.Digest, TimeSpan.FromSeconds(30));
@@ -127,7 +142,7 @@ public sealed class LayoutRolloutTests
     }
 
     [Fact]
-    public async Task A_manifest_that_misstates_its_files_layout_is_voted_down_and_an_unknown_layout_is_refused()
+    public async Task A_snapshot_in_another_layout_than_its_files_or_the_nodes_configuration_is_voted_down_and_an_unknown_layout_is_refused()
     {
         await using var cluster = await RolloutCluster.StartAsync();
         await cluster.StartNodesAsync("n1", "n2");
@@ -151,6 +166,17 @@ public sealed class LayoutRolloutTests
         await cluster.CliAsync(1, "rollout", "start", "bad", "--deadline", "00:01:00", "--wait");
         var round = (await cluster.StatusAsync()).Round!;
         Assert.Equal(2, round.Votes.Count(v => !v.Vote.Yes && v.Vote.Reason!.Contains("the files hold the key layout murmur2/4, the manifest says flat", StringComparison.Ordinal)));
+        await cluster.WaitAllOnVersionAsync(VersionNames.Initial, TimeSpan.FromSeconds(10));
+
+        // A snapshot true to its files, in another layout than the nodes are configured for (flat
+        // here): a build that forgot or mistook --partitions, voted down with what to do.
+        var other = cluster.Dir.Sub("build-other");
+        new SnapshotBuilder { Version = "other", Layout = KeyLayout.Of(Partitions) }.Build(input, other);
+        await cluster.CliAsync(0, "snapshot", "publish", other, "--registry", cluster.Registry, "--consul", cluster.Consul.Address.ToString());
+        await cluster.CliAsync(1, "rollout", "start", "other", "--deadline", "00:01:00", "--wait");
+        round = (await cluster.StatusAsync()).Round!;
+        Assert.Equal(2, round.Votes.Count(v => !v.Vote.Yes && v.Vote.Reason!.Contains(
+            "version other has the key layout murmur2/4, and this dataset's nodes are configured for flat (Partitions = 0): build it with --partitions 0, or set Partitions to 4 on every node first", StringComparison.Ordinal)));
         await cluster.WaitAllOnVersionAsync(VersionNames.Initial, TimeSpan.FromSeconds(10));
 
         var (exit, output) = await cluster.RunCliAsync("snapshot", "build", "--input", input, "--out", cluster.Dir.Sub("too-many"), "--partitions", "10001");

@@ -82,6 +82,15 @@ public sealed class RolloutCluster : IAsyncDisposable
         _nodes.Remove(id);
     }
 
+    /// <summary>SIGTERM: a graceful stop (the first half of a rolling restart).</summary>
+    public async Task StopAsync(string id)
+    {
+        var node = _nodes[id];
+        Assert.Equal(0, await node.Process.TerminateAsync(TimeSpan.FromSeconds(20)));
+        await node.DisposeAsync();
+        _nodes.Remove(id);
+    }
+
     /// <summary>Starts a node again on its data root (or a new node, on a new one).</summary>
     public async Task<NodeProcess> RestartAsync(string id, params string[] extra)
     {

@@ -70,14 +70,19 @@ public sealed partial class StackTests(StackFixture fixture, ITestOutputHelper o
         using var inDefault = await Http.GetAsync($"{Stack.ProxyB}/v1/users/{user}");
         Assert.Equal(System.Net.HttpStatusCode.NotFound, inDefault.StatusCode);
 
-        // segments groups its keys by its topic's 8 partitions on the node that served it; the default dataset is flat.
-        var route = await Http.GetFromJsonAsync<JsonElement>($"{Stack.ProxyB}/proxy/route/{user}");
-        var node = route.GetProperty("address").GetString()!.TrimEnd('/');
-        Assert.Equal("murmur2/8", (await Http.GetFromJsonAsync<JsonElement>($"{node}/admin/digest?dataset=segments")).GetProperty("layout").GetString());
-        Assert.Equal("flat", (await Http.GetFromJsonAsync<JsonElement>($"{node}/admin/digest")).GetProperty("layout").GetString());
-        var partition = Sidecar.Common.Kafka.KafkaPartitioner.Partition(user, 8);
-        var inPartition = (await Http.GetFromJsonAsync<JsonElement>($"{node}/admin/digest?dataset=segments&partition={partition}")).GetProperty("users").GetInt64();
-        Assert.True(inPartition >= 1, $"partition {partition} of segments holds {inPartition} users on {node}, not the one just written");
+        // segments groups its keys by its topic's 8 partitions, on every node (each holds every
+        // user: here the first of each datacenter); the default dataset stays flat.
+        foreach (var node in new[] { Stack.Url(11), Stack.Url(21) })
+        {
+            Assert.Equal("murmur2/8", (await Http.GetFromJsonAsync<JsonElement>($"{node}/admin/digest?dataset=segments")).GetProperty("layout").GetString());
+            Assert.Equal("flat", (await Http.GetFromJsonAsync<JsonElement>($"{node}/admin/digest")).GetProperty("layout").GetString());
+            // The user's partition holds it (this node may apply the write a moment after the one that answered).
+            var partition = Sidecar.Common.Kafka.KafkaPartitioner.Partition(user, 8);
+            await Wait.UntilAsync(Stack.Process, $"the segment in partition {partition} on {node}", async () =>
+                (await Http.GetStringAsync($"{node}/v1/datasets/segments/users/{user}").ContinueWith(t => t.IsCompletedSuccessfully)) &&
+                (await Http.GetFromJsonAsync<JsonElement>($"{node}/admin/digest?dataset=segments&partition={partition}")).GetProperty("users").GetInt64() >= 1,
+                TimeSpan.FromSeconds(30));
+        }
     }
 
     [Fact]

@@ -102,6 +102,19 @@ internal sealed class VersionPreparer
         SnapshotRegistry.CopyFiles(location, staging, SnapshotVerifier.ReadManifest(location));
     }
 
+    /// <summary>
+    /// Why a fetched snapshot of <paramref name="snapshot"/>'s layout may not become this dataset's
+    /// version, or null. The configuration says the layout the dataset is meant to have, so a
+    /// snapshot in another one is a build that forgot <c>--partitions</c> (or gave the wrong one):
+    /// voted down, rather than silently moving every node to it. A version already on disk (a
+    /// rollback to a retained one) is not fetched and not checked: it was this dataset's before.
+    /// </summary>
+    public static string? LayoutRefusal(string version, KeyLayout snapshot, KeyLayout configured) =>
+        snapshot.Equals(configured)
+            ? null
+            : $"version {version} has the key layout {snapshot.Name}, and this dataset's nodes are configured for {configured.Name} (Partitions = {configured.Partitions}): "
+                + $"build it with --partitions {configured.Partitions}, or set Partitions to {snapshot.Partitions} on every node first";
+
     private StoreVersion Ingest(string id, string staging)
     {
         var path = _store.VersionPath(id);
@@ -109,6 +122,11 @@ internal sealed class VersionPreparer
         {
             // Verify the copy, not the source: what is checked is exactly what is ingested.
             var manifest = SnapshotVerifier.Verify(staging, id);
+            if (LayoutRefusal(id, SnapshotVerifier.LayoutOf(manifest), _store.ConfiguredLayout) is { } refusal)
+            {
+                throw new SnapshotInvalidException(refusal);
+            }
+
             if (Directory.Exists(path))
             {
                 _store.TryDelete(path); // an interrupted earlier preparation

@@ -106,6 +106,10 @@ internal sealed class VersionedStore : IDisposable
         return StoreVersion.Open(id, VersionPath(id), _options, _blockCache, LayoutForNew(id));
     }
 
+    /// <summary>The key layout the dataset's configuration asks for (<c>Partitions</c>): what a new
+    /// empty version gets, and what a snapshot fetched for a rollout must have.</summary>
+    public KeyLayout ConfiguredLayout => _options.Layout;
+
     /// <summary>The configured layout goes to the one version created empty, the Kafka-fed
     /// "initial"; any other gets its layout from the snapshot files ingested into it.</summary>
     private KeyLayout? LayoutForNew(string id) => id == InitialVersion ? _options.Layout : null;
