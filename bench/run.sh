@@ -4,7 +4,8 @@
 #   bench/run.sh node-get      GET of a ~1 KB document with wrk: bare Kestrel, node idle, node under 10k updates/s
 #   bench/run.sh ingest        updates applied per second by one node from a 1M-record backlog
 #   bench/run.sh datasets      a second dataset's cost: ingest, GET p99 under a split feed and node RSS, two datasets vs one
-#                              (--vs expiry: one dataset with and without ItemTtl/Ttl)
+#                              (--vs expiry: one dataset with and without ItemTtl/Ttl;
+#                               --vs layout: one dataset, flat keys vs partitioned by the topics' partitions)
 #   bench/run.sh rules         ingest rules: 1M JSON events mapped+applied vs the plain ingest of the same ops; dc-a event -> dc-b read at 5k/s
 #   bench/run.sh replication   replicator vs a plain consume+produce loop; dc-a write -> dc-b read latency at 5k updates/s
 #   bench/run.sh expressions   expression libraries for the ingest rules: ns and bytes per evaluation, safety probes (no Kafka)

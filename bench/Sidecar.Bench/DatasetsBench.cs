@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Confluent.Kafka;
 using Sidecar.Common.Clocks;
 using Sidecar.Common.Contracts;
 using Sidecar.Common.Metrics;
@@ -12,7 +13,8 @@ namespace Sidecar.Bench;
 /// feed is split between them, and the node's resident memory. Every case gets a fresh Kafka and
 /// node; the two configurations alternate over rounds. <c>--vs expiry</c> compares one dataset
 /// with the same dataset given <c>ItemTtl</c> and <c>Ttl</c> (nothing expires during the run: the
-/// cost of applying the rule on every write and cache miss).
+/// cost of applying the rule on every write and cache miss). <c>--vs layout</c> compares the flat
+/// key layout with the partitioned one (<c>Store:Partitions</c> = the topics' partition count).
 /// </summary>
 internal static class DatasetsBench
 {
@@ -24,6 +26,16 @@ internal static class DatasetsBench
     private static readonly Layout Expiring = new("with expiry", [new("default", "updates")],
         ["--Store:ItemTtl", "30.00:00:00", "--Store:Ttl", "90.00:00:00"]);
 
+    /// <summary>One dataset, its records produced by murmur2 of the user id as the team's producers
+    /// and the node's own do: the topics a partitioned layout is meant for (with the client's
+    /// default crc32 nearly every record would arrive on another partition than its keys').</summary>
+    private static readonly Layout Flat = One with { Name = "flat", Producers = Partitioner.Murmur2Random };
+
+    private static readonly Layout Partitioned = Flat with { Name = "partitioned", PartitionedKeys = true };
+
+    /// <summary>Partitions of every topic in the GET case (the ingest case takes <c>--partitions</c>).</summary>
+    private const int GetPartitions = 8;
+
     /// <summary>The stamps of every record: a minute ago, so that they read as times (expiry reads them so).</summary>
     private static readonly ulong FirstHlc = HybridLogicalClock.Encode(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - 60_000, 0);
 
@@ -31,21 +43,22 @@ internal static class DatasetsBench
     {
         var rounds = args.Int("rounds", 3);
         var only = args.Text("only", "");
-        var second = args.Text("vs", "two") switch
+        var (first, second) = args.Text("vs", "two") switch
         {
-            "two" => Two,
-            "expiry" => Expiring,
-            var other => throw new ArgumentException($"--vs {other}: two or expiry"),
+            "two" => (One, Two),
+            "expiry" => (One, Expiring),
+            "layout" => (Flat, Partitioned),
+            var other => throw new ArgumentException($"--vs {other}: two, expiry or layout"),
         };
         // --users, when given, is the user count of both parts; the defaults are ingest's and node-get's.
         if (only is "" or "ingest")
         {
-            await IngestAsync(second, args.Int("records", 1_000_000), args.Int("users", 100_000), args.Int("partitions", 16), rounds);
+            await IngestAsync(first, second, args.Int("records", 1_000_000), args.Int("users", 100_000), args.Int("partitions", 16), rounds);
         }
 
         if (only is "" or "get")
         {
-            await GetAsync(second, args.Int("users", 10_000), args.Int("rate", 10_000), args.Int("seconds", 20), args.Int("connections", 64), rounds);
+            await GetAsync(first, second, args.Int("users", 10_000), args.Int("rate", 10_000), args.Int("seconds", 20), args.Int("connections", 64), rounds);
         }
     }
 
@@ -58,11 +71,32 @@ internal static class DatasetsBench
     /// <summary>A node's datasets, the default one first, and the node arguments that add the others.</summary>
     private sealed record Layout(string Name, Dataset[] Datasets, string[] NodeArgs)
     {
+        /// <summary>Keys grouped by the topics' partitions (<c>Store:Partitions</c> = their count,
+        /// which the node expects: it warns when they differ); false: the flat layout.</summary>
+        public bool PartitionedKeys { get; init; }
+
+        /// <summary>How the benchmark's producers partition; null: the client's default.</summary>
+        public Partitioner? Producers { get; init; }
+
         public string[] KafkaTopics(int partitions) =>
             [.. Datasets.SelectMany(d => new[] { $"{d.Topic}:{partitions}", $"{d.Topic}.dlq:{partitions}" })];
 
-        public Task<NodeProcess> StartNodeAsync(TempDir dir, KafkaMockProcess kafka) =>
-            NodeProcess.StartAsync(dir.Sub("node"), kafka.BootstrapServers, "dc-a", "bench", NodeArgs);
+        public Task<NodeProcess> StartNodeAsync(TempDir dir, KafkaMockProcess kafka, int partitions) =>
+            NodeProcess.StartAsync(dir.Sub("node"), kafka.BootstrapServers, "dc-a", "bench",
+                [.. NodeArgs, .. PartitionedKeys ? ["--Store:Partitions", $"{partitions}"] : Array.Empty<string>()]);
+
+        /// <summary>Throws unless the node's live version has this layout's keys and applied no
+        /// record from another partition than its user's: else the comparison would measure something else.</summary>
+        public async Task EnsureKeysAsync(NodeProcess node, int partitions)
+        {
+            var layout = (await node.Http.GetFromJsonAsync("/admin/digest", AdminJson.Default.NodeDigest))!.Layout;
+            var misplaced = PrometheusText.Sum(await node.Http.GetStringAsync("/metrics"), NodeMetricNames.IngestMisplaced.Exported);
+            var expected = PartitionedKeys ? $"murmur2/{partitions}" : "flat";
+            if (layout != expected || misplaced != 0)
+            {
+                throw new InvalidOperationException($"{Name}: key layout {layout}, {misplaced} records misplaced; expected {expected}, none");
+            }
+        }
 
         /// <summary>Dataset <paramref name="i"/>'s even share of <paramref name="total"/>; the last one takes the remainder.</summary>
         public int Share(int total, int i) =>
@@ -75,18 +109,18 @@ internal static class DatasetsBench
 
     private static double Median(IEnumerable<double> values) => Report.Percentile([.. values], 0.5);
 
-    private static async Task IngestAsync(Layout second, int records, int users, int partitions, int rounds)
+    private static async Task IngestAsync(Layout first, Layout second, int records, int users, int partitions, int rounds)
     {
         var runs = new List<(IngestRun One, IngestRun Two)>();
         for (var round = 1; round <= rounds; round++)
         {
             runs.Add(await Rounds.AlternateAsync(round,
-                () => IngestRunAsync(One, records, users, partitions), () => IngestRunAsync(second, records, users, partitions)));
-            Report.Note($"round {round}: one dataset {runs[^1].One.Rate:0} updates/s, {second.Name} {runs[^1].Two.Rate:0} updates/s");
+                () => IngestRunAsync(first, records, users, partitions), () => IngestRunAsync(second, records, users, partitions)));
+            Report.Note($"round {round}: {first.Name} {runs[^1].One.Rate:0} updates/s, {second.Name} {runs[^1].Two.Rate:0} updates/s");
         }
 
-        Report.Header($"Ingest of a {records:N0}-record backlog ({users:N0} users, {partitions} partitions a topic, one op per record): one dataset, next to {second.Name}{(second.Datasets.Length > 1 ? " given an even share of the records each" : "")}",
-            "round", "order", "one dataset: updates/s", $"{second.Name}: updates/s", "second / one", "node CPU µs/update: one / second", "node RSS MB when done: one / second");
+        Report.Header($"Ingest of a {records:N0}-record backlog ({users:N0} users, {partitions} partitions a topic, one op per record): {first.Name}, next to {second.Name}{(second.Datasets.Length > 1 ? " given an even share of the records each" : "")}",
+            "round", "order", $"{first.Name}: updates/s", $"{second.Name}: updates/s", "second / one", "node CPU µs/update: one / second", "node RSS MB when done: one / second");
         for (var i = 0; i < runs.Count; i++)
         {
             var (a, b) = runs[i];
@@ -107,7 +141,7 @@ internal static class DatasetsBench
         using var dir = new TempDir();
         await using var kafka = await KafkaMockProcess.StartAsync(layout.KafkaTopics(partitions));
         var produce = Stopwatch.StartNew();
-        using (var seed = new TestKafka(kafka.BootstrapServers))
+        using (var seed = new TestKafka(kafka.BootstrapServers, layout.Producers))
         {
             // Record n is the same user, op and stamp in both layouts. Split in consecutive halves,
             // not by n % 2, so that every user has records in both datasets (with an even number of
@@ -128,7 +162,7 @@ internal static class DatasetsBench
         }
 
         Report.Note($"{layout.Name}: backlog of {records} records produced in {produce.Elapsed.TotalSeconds:0.0} s");
-        await using var node = await layout.StartNodeAsync(dir, kafka);
+        await using var node = await layout.StartNodeAsync(dir, kafka, partitions);
         var cpu = CpuTime.Of(node.Process.Pid);
         var samples = await IngestBench.SampleAsync(node, records, NodeMetricNames.UpdatesApplied.Exported);
         var cpuUsed = CpuTime.Of(node.Process.Pid) - cpu;
@@ -145,38 +179,39 @@ internal static class DatasetsBench
             }
         }
 
+        await layout.EnsureKeysAsync(node, partitions);
         var first = samples.Last(s => s.First == 0);
         var done = samples[^1];
         return new IngestRun((done.Applied - first.Applied) / (done.Seconds - first.Seconds), cpuUsed.TotalMicroseconds / records, rss);
     }
 
-    private static async Task GetAsync(Layout second, int users, int rate, int seconds, int connections, int rounds)
+    private static async Task GetAsync(Layout first, Layout second, int users, int rate, int seconds, int connections, int rounds)
     {
         var runs = new List<(GetRun One, GetRun Two)>();
         for (var round = 1; round <= rounds; round++)
         {
             runs.Add(await Rounds.AlternateAsync(round,
-                () => GetRunAsync(One, users, rate, seconds, connections), () => GetRunAsync(second, users, rate, seconds, connections)));
-            Report.Note($"round {round}: one dataset {runs[^1].One.Wrk.RequestsPerSecond:0} req/s, {second.Name} {runs[^1].Two.Wrk.RequestsPerSecond:0} req/s");
+                () => GetRunAsync(first, users, rate, seconds, connections), () => GetRunAsync(second, users, rate, seconds, connections)));
+            Report.Note($"round {round}: {first.Name} {runs[^1].One.Wrk.RequestsPerSecond:0} req/s, {second.Name} {runs[^1].Two.Wrk.RequestsPerSecond:0} req/s");
         }
 
-        Report.Header($"GET of the default dataset's ~1 KB documents, wrk -t2 -c{connections} -d{seconds}s, {users:N0} users in each dataset, a feeder at {rate:N0} updates/s split evenly between the datasets ({second.Name} against one dataset)",
+        Report.Header($"GET of the default dataset's ~1 KB documents, wrk -t2 -c{connections} -d{seconds}s, {users:N0} users in each dataset, a feeder at {rate:N0} updates/s split evenly between the datasets ({second.Name} against {first.Name}, {GetPartitions} partitions a topic)",
             "round", "order", "node", "updates applied/s during the run", "req/s", "p50 ms", "p99 ms", "errors", "server CPU µs/request", "req/s second / one", "p99 second / one");
         for (var i = 0; i < runs.Count; i++)
         {
             var (a, b) = runs[i];
             var order = Rounds.Order(i + 1, "one", "two");
-            GetRow(i + 1, order, One, [a], "", "");
+            GetRow(i + 1, order, first, [a], "", "");
             GetRow(i + 1, order, second, [b], $"{b.Wrk.RequestsPerSecond / a.Wrk.RequestsPerSecond:0.00}x", $"{b.Wrk.P99Ms / a.Wrk.P99Ms:0.00}x");
         }
 
-        GetRow("median", "", One, [.. runs.Select(r => r.One)], "", "");
+        GetRow("median", "", first, [.. runs.Select(r => r.One)], "", "");
         GetRow("median", "", second, [.. runs.Select(r => r.Two)],
             $"{Median(runs.Select(r => r.Two.Wrk.RequestsPerSecond / r.One.Wrk.RequestsPerSecond)):0.00}x (of the rounds' ratios)",
             $"{Median(runs.Select(r => r.Two.Wrk.P99Ms / r.One.Wrk.P99Ms)):0.00}x");
 
-        Report.Header($"Node RSS (VmRSS) with {users:N0} users of ~1 KB in each dataset: one dataset, next to {second.Name}",
-            "round", "after seeding: one dataset MB", $"{second.Name} MB", "second − one MB", "after the GET run under the feed: one dataset MB", $"{second.Name} MB", "second − one MB");
+        Report.Header($"Node RSS (VmRSS) with {users:N0} users of ~1 KB in each dataset: {first.Name}, next to {second.Name}",
+            "round", $"after seeding: {first.Name} MB", $"{second.Name} MB", "second − one MB", $"after the GET run under the feed: {first.Name} MB", $"{second.Name} MB", "second − one MB");
         for (var i = 0; i < runs.Count; i++)
         {
             var (a, b) = runs[i];
@@ -196,9 +231,9 @@ internal static class DatasetsBench
     private static async Task<GetRun> GetRunAsync(Layout layout, int users, int rate, int seconds, int connections)
     {
         using var dir = new TempDir();
-        await using var kafka = await KafkaMockProcess.StartAsync(layout.KafkaTopics(8));
-        await using var node = await layout.StartNodeAsync(dir, kafka);
-        using (var seed = new TestKafka(kafka.BootstrapServers))
+        await using var kafka = await KafkaMockProcess.StartAsync(layout.KafkaTopics(GetPartitions));
+        await using var node = await layout.StartNodeAsync(dir, kafka, GetPartitions);
+        using (var seed = new TestKafka(kafka.BootstrapServers, layout.Producers))
         {
             foreach (var dataset in layout.Datasets)
             {
@@ -219,12 +254,13 @@ internal static class DatasetsBench
 
         // Stamps above the seed's (FirstHlc + 20 a user; + 1,000,000 is 15 ms later), as in node-get.
         var feeders = layout.Datasets.Select((d, i) => Feeder.Start(kafka.BootstrapServers, d.Topic, layout.Share(rate, i), n =>
-            Envelopes.Stamped("dc-a", $"feed-{n}", $"user-{n % users}", FirstHlc + 1_000_000 + ((ulong)n * 4), Documents.Touch(n)))).ToList();
+            Envelopes.Stamped("dc-a", $"feed-{n}", $"user-{n % users}", FirstHlc + 1_000_000 + ((ulong)n * 4), Documents.Touch(n)), layout.Producers)).ToList();
         try
         {
             await Task.Delay(TimeSpan.FromSeconds(3));
             var (wrk, applied, cpu) = await NodeGetBench.MeasureAsync(node, script, seconds, connections);
             var after = Rss.MegabytesOf(node.Process.Pid);
+            await layout.EnsureKeysAsync(node, GetPartitions);
             Report.Note($"{layout.Name}: feeders produced {feeders.Sum(f => f.Produced)}, failed {feeders.Sum(f => f.Failed)}");
             return new GetRun(wrk, applied, cpu, seeded, after);
         }

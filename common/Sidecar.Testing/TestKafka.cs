@@ -12,11 +12,20 @@ public sealed class TestKafka : IDisposable
     private readonly string _bootstrap;
     private readonly IProducer<byte[], byte[]> _producer;
 
-    public TestKafka(string bootstrap)
+    /// <param name="partitioner">How keyed records are spread over partitions; null is the client's
+    /// default (crc32), <see cref="Partitioner.Murmur2Random"/> what the node's producer and Kafka's
+    /// Java client pick (a partitioned key layout expects it).</param>
+    public TestKafka(string bootstrap, Partitioner? partitioner = null)
     {
         NativeKafka.EnsureLoaded();
         _bootstrap = bootstrap;
-        _producer = new ProducerBuilder<byte[], byte[]>(ProducerConfig(bootstrap, lingerMs: 5)).Build();
+        var config = ProducerConfig(bootstrap, lingerMs: 5);
+        if (partitioner is { } p)
+        {
+            config.Partitioner = p;
+        }
+
+        _producer = new ProducerBuilder<byte[], byte[]>(config).Build();
     }
 
     /// <summary>How tests and benchmarks produce: as a node does (idempotent, acks=all, lz4).</summary>
