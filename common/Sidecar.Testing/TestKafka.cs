@@ -28,7 +28,8 @@ public sealed class TestKafka : IDisposable
         _producer = new ProducerBuilder<byte[], byte[]>(config).Build();
     }
 
-    /// <summary>How tests and benchmarks produce: as a node does (idempotent, acks=all, lz4).</summary>
+    /// <summary>How tests and benchmarks produce: as a node does (idempotent, acks=all, lz4), but
+    /// with the client's default partitioner, an outside producer's, unless given one.</summary>
     public static ProducerConfig ProducerConfig(string bootstrap, double lingerMs) => new()
     {
         BootstrapServers = bootstrap,

@@ -79,9 +79,43 @@ internal sealed class StackProcess : IAsyncDisposable
     /// <summary>The PIDs of every process below the stack's (its parts, and whatever they started).</summary>
     public IReadOnlyList<int> Descendants() => ProcTree.Descendants(Process.Pid);
 
+    /// <summary>
+    /// SIGTERM to the launcher, which stops its parts (<see cref="ShutdownTests"/>); a stack of
+    /// several nodes per datacenter can take longer than <see cref="ChildProcess"/>'s own 10 s
+    /// before it kills the launcher alone, which left the Consul agents and Kafka hosts running
+    /// without a parent. So: the launcher's whole shutdown is waited for, and whatever of its
+    /// process tree is still alive afterwards (it hung, or was killed) is killed by PID.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
+        var parts = Descendants().ToDictionary(p => p, ProcTree.CommandLine);
+        try
+        {
+            await Process.TerminateAsync(TimeSpan.FromSeconds(90));
+        }
+        catch (OperationCanceledException)
+        {
+            // Hung: killed below with its parts.
+        }
+
         await Process.DisposeAsync();
+        foreach (var (pid, commandLine) in parts)
+        {
+            // The same process, not another that took the PID since.
+            if (ProcTree.IsAlive(pid) && ProcTree.CommandLine(pid) == commandLine)
+            {
+                try
+                {
+                    using var left = System.Diagnostics.Process.GetProcessById(pid);
+                    left.Kill();
+                }
+                catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+                {
+                    // Gone meanwhile.
+                }
+            }
+        }
+
         _data.Dispose();
     }
 
