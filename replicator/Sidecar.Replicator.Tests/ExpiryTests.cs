@@ -31,6 +31,16 @@ public sealed class ExpiryTests
         await dcs.ReplicateAsync("ab", "dc-a", "dc-b", topics);
         await dcs.ReplicateAsync("ba", "dc-b", "dc-a", topics);
 
+        // Both directions flowing before anything is timed: the first record through a new
+        // replicator waits for its partitions and for the other node to discover the mirrored
+        // topic, seconds on a loaded machine. Without this the second push below was the first
+        // record from dc-b to dc-a, and in one fresh clone's test.sh node-a1 never showed it beside
+        // "old": it has only the 3.5 s between the push and the first writes' expiry.
+        await Post(dcs.NodeA, "warm-ab", """[{"op":"push","list":"hotels","item":"w","max":5}]""");
+        await Post(dcs.NodeB, "warm-ba", """[{"op":"push","list":"hotels","item":"w","max":5}]""");
+        await dcs.NodeB.WaitAsync("dc-a's write mirrored", async () => await Hotels(dcs.NodeB, "warm-ab") is ["w"], TimeSpan.FromSeconds(60));
+        await dcs.NodeA.WaitAsync("dc-b's write mirrored", async () => await Hotels(dcs.NodeA, "warm-ba") is ["w"], TimeSpan.FromSeconds(60));
+
         // "quiet" is written once and never again; "live" gets a second push in the other datacenter later.
         var started = DateTimeOffset.UtcNow;
         await Post(dcs.NodeA, "quiet", """[{"op":"set","field":"f","value":1},{"op":"push","list":"hotels","item":"old","max":5}]""");

@@ -40,6 +40,7 @@ internal static class NodeServices
         services.AddSingleton<BlockCache>();
         services.AddSingleton<UpdateFactory>();
         services.AddSingleton<WriteService>();
+        services.AddSingleton<Api.DigestLimiter>();
         services.AddSingleton<NodeDatasets>();
         var withConsul = !string.IsNullOrWhiteSpace(configuration[$"{ConsulOptions.Section}:{nameof(ConsulOptions.Address)}"]);
         if (withConsul)

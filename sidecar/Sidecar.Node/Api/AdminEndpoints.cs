@@ -20,8 +20,9 @@ internal static class AdminEndpoints
 
     /// <summary>The live version's digest; <c>?at=</c> (Unix milliseconds or an ISO 8601 time) is
     /// the moment whose visible state a dataset with expiry is digested at; <c>?partition=</c> digests
-    /// one Kafka partition's users alone (a version with a partitioned key layout).</summary>
-    private static IResult Digest(string? dataset, string? at, int? partition, NodeDatasets datasets)
+    /// one Kafka partition's users alone (a version with a partitioned key layout). Limited to a few
+    /// at a time (<see cref="DigestLimiter"/>): 429 beyond.</summary>
+    private static async Task<IResult> Digest(string? dataset, string? at, int? partition, NodeDatasets datasets, DigestLimiter limiter, CancellationToken cancellationToken)
     {
         if (datasets.Find(dataset) is not { } named)
         {
@@ -42,6 +43,12 @@ internal static class AdminEndpoints
             }
 
             atMs = named.Expiry.Enabled ? parsed : null;
+        }
+
+        using var permit = await limiter.AcquireAsync(cancellationToken);
+        if (!permit.IsAcquired)
+        {
+            return Problems.TooMany("Too many digests are running or waiting on this node (Api:DigestConcurrency, Api:DigestQueue); try again shortly.", retryAfterSeconds: 1);
         }
 
         using var lease = named.Store.Acquire();

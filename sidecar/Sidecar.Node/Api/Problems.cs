@@ -30,8 +30,22 @@ internal static class Problems
             title: "Not applied in time",
             extensions: new Dictionary<string, object?> { ["partition"] = receipt.Partition, ["offset"] = receipt.Offset });
 
+    /// <summary>429 with Retry-After: the caller may try again after that many seconds.</summary>
+    public static IResult TooMany(string detail, int retryAfterSeconds) =>
+        new RetryAfter(Results.Problem(detail, statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests"), retryAfterSeconds);
+
     public static IResult Unavailable(string detail) =>
         Results.Problem(detail, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Unavailable");
+}
+
+/// <summary>A result with a <c>Retry-After</c> header.</summary>
+internal sealed class RetryAfter(IResult inner, int seconds) : IResult
+{
+    public Task ExecuteAsync(HttpContext httpContext)
+    {
+        httpContext.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return inner.ExecuteAsync(httpContext);
+    }
 }
 
 /// <summary>Where an accepted write landed: the updates topic of <paramref name="Datacenter"/>

@@ -27,6 +27,15 @@ public sealed class ApiOptions : IValidatableObject
     [Range(1, 10_000)]
     public int MaxOpsPerRequest { get; set; } = 100;
 
+    /// <summary><c>/admin/digest</c> calls that run at once (each hashes a whole version).</summary>
+    [Range(1, 64)]
+    public int DigestConcurrency { get; set; } = 1;
+
+    /// <summary><c>/admin/digest</c> calls that wait for a turn beyond <see cref="DigestConcurrency"/>;
+    /// any more are answered 429 at once.</summary>
+    [Range(0, 1000)]
+    public int DigestQueue { get; set; } = 8;
+
     /// <summary>How long <c>?wait=applied</c> waits before answering 504.</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:05:00")]
     public TimeSpan ApplyWaitTimeout { get; set; } = TimeSpan.FromSeconds(5);
