@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # ./run.sh           builds and starts the main job: two datacenters on loopback as plain processes
 #                    (per datacenter a Consul agent, the two WAN-joined, a Kafka (librdkafka's mock
-#                    cluster host), 2 nodes, a proxy; a replicator each way; the dashboard). Prints
+#                    cluster host), 2 nodes, a proxy; a replicator each way; the dashboard; a
+#                    Prometheus scraping them all, Debian's package fetched if missing). Prints
 #                    the URLs, streams the merged log; Ctrl-C stops everything it started.
 #                    Options: --base-port N (default 7100, or $SIDECAR_STACK_BASE_PORT), --nodes N,
 #                    --data DIR (default .data/stack).
@@ -30,6 +31,9 @@ build_stack() {
 case "$command" in
   up|stack)
     build_stack
+    # The stack's Prometheus: the machine's, or Debian's package unpacked into .tools/.
+    SIDECAR_PROMETHEUS="${SIDECAR_PROMETHEUS:-$(tools/prometheus/ensure-prometheus.sh | tail -n 1)}"
+    export SIDECAR_PROMETHEUS
     exec dotnet "$stack" up "$@"
     ;;
   load)

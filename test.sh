@@ -38,6 +38,8 @@ ensure_tool() { # <variable> <ensure script> <what fails without it>
 echo "== promtool"
 # The alert rules are checked and unit-tested with Prometheus's promtool (Debian's package, downloaded if missing).
 ensure_tool SIDECAR_PROMTOOL tools/prometheus/ensure-promtool.sh "the alert rules test"
+# The same package's server: the stack (./run.sh) runs a real Prometheus that scrapes every process.
+ensure_tool SIDECAR_PROMETHEUS tools/prometheus/ensure-prometheus.sh "the stack's Prometheus test"
 
 echo "== chromium"
 # The dashboard test looks at the page in headless Chromium (Debian's package, installed if missing).

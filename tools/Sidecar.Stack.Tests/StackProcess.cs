@@ -14,7 +14,7 @@ internal sealed class StackProcess : IAsyncDisposable
 
     // Dashboard, proxies, nodes, replicators, Consul (HTTP, then serf and server RPC), the nodes'
     // h2c listeners: every port the stack binds below the ephemeral range (StackLayout).
-    private static readonly int[] Offsets = [0, 1, 2, 11, 12, 21, 22, 31, 32, 41, 42, 43, 44, 45, 46, 47, 48, 51, 52, 61, 62];
+    private static readonly int[] Offsets = [0, 1, 2, 11, 12, 21, 22, 31, 32, 41, 42, 43, 44, 45, 46, 47, 48, 49, 51, 52, 61, 62];
 
     private readonly TempDir _data;
 
@@ -36,6 +36,8 @@ internal sealed class StackProcess : IAsyncDisposable
     public string ProxyB => Url(2);
 
     public string ConsulA => Url(41);
+
+    public string Prometheus => Url(49);
 
     public IReadOnlyList<string> Replicators => [Url(31), Url(32)];
 

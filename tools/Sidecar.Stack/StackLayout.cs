@@ -86,5 +86,13 @@ internal sealed class StackLayout
 
     public string Consul(int dc) => Url(41 + dc);
 
+    /// <summary>The Prometheus server that scrapes every node, proxy and replicator: base+49.</summary>
+    public int PrometheusPort => BasePort + 49;
+
+    public string Prometheus => Url(49);
+
+    /// <summary>The alert rules Prometheus evaluates: compose's, in the repository (docs/operations.md, Alert rules).</summary>
+    public static string AlertRules => Path.Combine(Repo.Root, "compose", "prometheus", "alerts.yml");
+
     private string Url(int offset) => string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{BasePort + offset}");
 }

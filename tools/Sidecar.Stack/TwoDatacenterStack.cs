@@ -94,6 +94,26 @@ internal sealed class TwoDatacenterStack : IAsyncDisposable
         var dashboardTask = StartDashboardAsync();
         await CollectAsync(proxyTasks, p => [Part(p, p.Process)], [dashboardTask], d => [Part(d, d)]);
         await WaitDashboardAsync(dashboardTask.Result);
+        cancellationToken.ThrowIfCancellationRequested();
+
+        _log.Say("starting Prometheus (scraping every node, proxy and replicator)");
+        var prometheus = PrometheusServer.StartAsync(_layout.PrometheusPort, ScrapeJobs(), [StackLayout.AlertRules], Path.Combine(_layout.DataRoot, "prometheus"));
+        await CollectAsync([prometheus], p => [Part(p, p.Process)], Array.Empty<Task<ChildProcess>>(), _ => []);
+    }
+
+    /// <summary>What Prometheus scrapes: every node, proxy and replicator, labelled with its datacenter (a node also with its id; a replicator with the direction it mirrors, "dc-a->dc-b").</summary>
+    private Dictionary<string, IReadOnlyList<ScrapeTarget>> ScrapeJobs()
+    {
+        static string Address(string url) => new Uri(url).Authority;
+        var dcs = StackLayout.Datacenters;
+        return new()
+        {
+            ["sidecar-node"] = [.. Enumerable.Range(0, dcs.Length).SelectMany(dc => Enumerable.Range(0, _layout.NodesPerDatacenter).Select(i =>
+                new ScrapeTarget(Address(_layout.Node(dc, i)), new Dictionary<string, string> { ["datacenter"] = dcs[dc], ["node"] = StackLayout.NodeId(dc, i) })))],
+            ["sidecar-proxy"] = [.. Enumerable.Range(0, dcs.Length).Select(dc => new ScrapeTarget(Address(_layout.Proxy(dc)), new Dictionary<string, string> { ["datacenter"] = dcs[dc] }))],
+            ["sidecar-replicator"] = [.. Enumerable.Range(0, dcs.Length).Select(dc =>
+                new ScrapeTarget(Address(_layout.Replicator(dc)), new Dictionary<string, string> { ["mirror"] = $"{dcs[dc]}->{dcs[1 - dc]}" }))],
+        };
     }
 
     private Task<ChildProcess> StartDashboardAsync()

@@ -92,6 +92,7 @@ internal static class UpCommand
             lines.Add($"  {StackLayout.ReplicatorId(dc)}  {layout.Replicator(dc)}/metrics");
         }
 
+        lines.Add($"  Prometheus       {layout.Prometheus} (scrapes every node, proxy and replicator every {PrometheusServer.ScrapeInterval.TotalSeconds:0} s; alert rules {StackLayout.AlertRules})");
         lines.Add($"  rules            {StackLayout.RulesFile} (every node; source topics {string.Join(", ", StackLayout.SourceTopics)})");
         lines.Add($"  data             {layout.DataRoot} (Kafka bootstrap per datacenter in {KafkaBootstrapFile.Name})");
         lines.Add("Try:");
