@@ -51,6 +51,42 @@ public sealed partial class StackTests
         }, TimeSpan.FromSeconds(30));
     }
 
+    [Fact]
+    public async Task Every_expression_of_the_grafana_dashboard_runs_on_the_stacks_prometheus()
+    {
+        using var dashboard = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(Repo.Root, "compose", "grafana", "sidecar.json")));
+        var expressions = dashboard.RootElement.GetProperty("panels").EnumerateArray()
+            .SelectMany(p => p.GetProperty("targets").EnumerateArray()).Select(t => t.GetProperty("expr").GetString()!).ToList();
+        Assert.NotEmpty(expressions);
+
+        // Once every process is scraped (gauges and working sets answer after one scrape; rates need
+        // two, histograms traffic):
+        await Wait.UntilAsync(Stack.Process, "data behind the dashboard's node and process panels", async () =>
+            (await QueryAsync("""min by (node, dataset) (sidecar_node_ready{datacenter=~".+", dataset=~".+"})""")).GetArrayLength() == 12
+            && (await QueryAsync("sum by (job, instance) (dotnet_process_memory_working_set_bytes)")).GetArrayLength() == 8, TimeSpan.FromSeconds(60));
+
+        // As Grafana sends them with "All" chosen: every datacenter and dataset, a 1-minute rate window.
+        var problems = new List<string>();
+        var withData = 0;
+        foreach (var expression in expressions)
+        {
+            var query = expression.Replace("$datacenter", ".+").Replace("$dataset", ".+").Replace("$__rate_interval", "1m");
+            using var response = await Http.GetAsync($"{Stack.Prometheus}/api/v1/query?query={Uri.EscapeDataString(query)}");
+            var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+            if (!response.IsSuccessStatusCode || body.GetProperty("status").GetString() != "success")
+            {
+                problems.Add($"{query}: {(int)response.StatusCode} {body}");
+            }
+            else if (body.GetProperty("data").GetProperty("result").GetArrayLength() > 0)
+            {
+                withData++;
+            }
+        }
+
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+        Assert.True(withData >= 3, $"only {withData} of {expressions.Count} expressions returned series");
+    }
+
     private async Task<JsonElement> QueryAsync(string query) =>
         (await Http.GetFromJsonAsync<JsonElement>($"{Stack.Prometheus}/api/v1/query?query={Uri.EscapeDataString(query)}")).GetProperty("data").GetProperty("result");
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.RegularExpressions;
 using Sidecar.Testing;
 
 namespace Sidecar.Common.Tests.Contracts;
@@ -9,7 +8,7 @@ namespace Sidecar.Common.Tests.Contracts;
 /// tools/prometheus/ensure-promtool.sh when missing): the file loads, its unit tests
 /// (alerts.test.yml) pass, and every metric it names is one the processes export.
 /// </summary>
-public sealed partial class AlertRulesTests
+public sealed class AlertRulesTests
 {
     private static readonly string Dir = Path.Combine(Repo.Root, "compose", "prometheus");
 
@@ -27,9 +26,9 @@ public sealed partial class AlertRulesTests
     [Fact]
     public void Every_metric_the_alert_rules_name_is_exported_by_a_process()
     {
-        var exported = MetricNameTests.All().SelectMany(m => new[] { m.Exported, m.Exported + "_bucket", m.Exported + "_sum", m.Exported + "_count" }).ToHashSet();
+        var exported = ExportedSeries.All();
         var expressions = File.ReadAllLines(Path.Combine(Dir, "alerts.yml")).Where(l => l.TrimStart().StartsWith("expr:", StringComparison.Ordinal)).ToList();
-        var named = expressions.SelectMany(e => SidecarMetric().Matches(e).Select(m => m.Value)).Distinct().ToList();
+        var named = expressions.SelectMany(ExportedSeries.NamedIn).Distinct().ToList();
 
         Assert.True(expressions.Count >= 11, $"only {expressions.Count} expressions read");
         Assert.NotEmpty(named);
@@ -50,7 +49,4 @@ public sealed partial class AlertRulesTests
         await process.WaitForExitAsync();
         return (process.ExitCode, await stdout + await stderr);
     }
-
-    [GeneratedRegex(@"\bsidecar_[a-z_]+\b")]
-    private static partial Regex SidecarMetric();
 }
