@@ -17,7 +17,7 @@ internal sealed class ComposeProject
     private static readonly string[] PortVariables =
     [
         "SIDECAR_CONSUL_A_PORT", "SIDECAR_CONSUL_B_PORT", "SIDECAR_PROXY_A_PORT", "SIDECAR_PROXY_B_PORT",
-        "SIDECAR_NODE_A1_PORT", "SIDECAR_NODE_A2_PORT", "SIDECAR_NODE_B1_PORT", "SIDECAR_NODE_B2_PORT",
+        "SIDECAR_NODE_A1_PORT", "SIDECAR_NODE_A2_PORT", "SIDECAR_NODE_B1_PORT", "SIDECAR_NODE_B2_PORT", "SIDECAR_PROMETHEUS_PORT",
     ];
 
     private readonly Dictionary<string, string> _env = [];
@@ -45,15 +45,15 @@ internal sealed class ComposeProject
 
     public Task<string> LogsAsync(TimeSpan timeout) => ComposeAsync(["logs", "--no-color", "--tail", "40"], timeout);
 
-    /// <summary>The URL on 127.0.0.1 of a service's published port 8080.</summary>
-    public async Task<Uri> UrlAsync(string service, TimeSpan timeout)
+    /// <summary>The URL on 127.0.0.1 of a service's published port (8080, every sidecar service's).</summary>
+    public async Task<Uri> UrlAsync(string service, TimeSpan timeout, int port = 8080)
     {
         // docker itself, not docker-compose: a Python start per question costs seconds on a busy machine.
         var id = Lines(await RunAsync("docker", ["ps", "-q", "--filter", ProjectLabel, "--filter", $"label=com.docker.compose.service={service}"], timeout)).Single();
-        var binding = Lines(await RunAsync("docker", ["port", id, "8080"], timeout)).FirstOrDefault() ?? "";
+        var binding = Lines(await RunAsync("docker", ["port", id, port.ToString(System.Globalization.CultureInfo.InvariantCulture)], timeout)).FirstOrDefault() ?? "";
         return binding.StartsWith("127.0.0.1:", StringComparison.Ordinal)
             ? new Uri($"http://{binding}/")
-            : throw new InvalidOperationException($"{service}'s port 8080 is published at '{binding}', not on 127.0.0.1");
+            : throw new InvalidOperationException($"{service}'s port {port} is published at '{binding}', not on 127.0.0.1");
     }
 
     /// <summary>Each container of the project: name, state, exit code, health ("" without a health check).</summary>

@@ -56,6 +56,14 @@ public sealed class OfflineDeploymentTests
             using var doc = JsonDocument.Parse(read);
             Assert.Equal(city, doc.RootElement.GetProperty("fields").GetProperty("city").GetString());
             Assert.Equal(3, doc.RootElement.GetProperty("counters").GetProperty("views").GetInt64());
+
+            // Prometheus scrapes all eight sidecar processes as the alert rules' jobs, and loaded those rules.
+            var prometheus = await project.UrlAsync("prometheus", CommandTimeout, port: 9090);
+            var up = await ScrapedUpAsync(http, prometheus);
+            Assert.Equal(["proxy-a:8080", "proxy-b:8080", "node-a1:8080", "node-a2:8080", "node-b1:8080", "node-b2:8080", "replicator-ab:8080", "replicator-ba:8080"], up);
+            var rules = JsonDocument.Parse(await http.GetStringAsync(new Uri(prometheus, "api/v1/rules"))).RootElement.GetProperty("data").GetProperty("groups")
+                .EnumerateArray().SelectMany(g => g.GetProperty("rules").EnumerateArray()).Count();
+            Assert.Equal(11, rules);
         }
         catch
         {
@@ -68,6 +76,28 @@ public sealed class OfflineDeploymentTests
             await project.DownAsync(UpTimeout);
             _output.WriteLine($"down -v took {down.Elapsed.TotalSeconds:F0} s; whole run {clock.Elapsed.TotalSeconds:F0} s");
         }
+    }
+
+    /// <summary>The instances of the sidecar jobs Prometheus scrapes with success, once all eight are (proxies, nodes, replicators).</summary>
+    private static async Task<List<string>> ScrapedUpAsync(HttpClient http, Uri prometheus)
+    {
+        var query = Uri.EscapeDataString("""up{job=~"sidecar-(node|proxy|replicator)"} == 1""");
+        var deadline = Stopwatch.StartNew();
+        List<string> up = [];
+        while (deadline.Elapsed < ReplicatedTimeout)
+        {
+            var result = JsonDocument.Parse(await http.GetStringAsync(new Uri(prometheus, $"api/v1/query?query={query}"))).RootElement.GetProperty("data").GetProperty("result");
+            up = [.. result.EnumerateArray().Select(r => r.GetProperty("metric")).OrderBy(m => m.GetProperty("job").GetString() switch { "sidecar-proxy" => 0, "sidecar-node" => 1, _ => 2 })
+                .ThenBy(m => m.GetProperty("instance").GetString()).Select(m => m.GetProperty("instance").GetString()!)];
+            if (up.Count == 8)
+            {
+                break;
+            }
+
+            await Task.Delay(1000);
+        }
+
+        return up;
     }
 
     private async Task WaitHealthyAsync(ComposeProject project)
@@ -83,8 +113,8 @@ public sealed class OfflineDeploymentTests
                 throw new InvalidOperationException("failed: " + string.Join(", ", failed));
             }
 
-            // 14 services: 12 long-running, healthy; 2 one-shot topic steps, exited with 0.
-            if (containers.Count == 14 && containers.All(c => c.IsUp))
+            // 15 services: 13 long-running, healthy (Prometheus among them); 2 one-shot topic steps, exited with 0.
+            if (containers.Count == 15 && containers.All(c => c.IsUp))
             {
                 return;
             }

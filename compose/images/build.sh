@@ -4,6 +4,7 @@
 #   sidecar-node:local, sidecar-proxy:local, sidecar-replicator:local, sidecar-cli:local,
 #   sidecar-kafka:local       the apps, framework-dependent, COPYed onto the base
 #   sidecar-consul:local      FROM scratch: the consul binary (tools/consul/ensure-consul.sh) + libc
+#   sidecar-prometheus:local  FROM scratch: prometheus and promtool (tools/prometheus/ensure-prometheus.sh) + libc
 # The apps are published once (--no-build: run after `dotnet build Sidecar.sln -c Release`, or
 # pass --build) into compose/images/.build/, which is also every image's build context; docker's
 # layer cache makes a rebuild with unchanged inputs take seconds.
@@ -23,11 +24,11 @@ wanted=()
 for arg in "$@"; do
   case "$arg" in
     --build) build_first=1 ;;
-    base|node|proxy|replicator|cli|kafka|consul) wanted+=("$arg") ;;
+    base|node|proxy|replicator|cli|kafka|consul|prometheus) wanted+=("$arg") ;;
     *) fail "unknown argument $arg" ;;
   esac
 done
-[ "${#wanted[@]}" -gt 0 ] || wanted=(base node proxy replicator cli kafka consul)
+[ "${#wanted[@]}" -gt 0 ] || wanted=(base node proxy replicator cli kafka consul prometheus)
 want() { local w; for w in "${wanted[@]}"; do [ "$w" = "$1" ] && return 0; done; return 1; }
 
 command -v docker >/dev/null || fail "no docker CLI"
@@ -170,5 +171,27 @@ if want consul; then
   pack "$root" "$stage/consul/rootfs.tar"
   rm -rf "$root"
   build_image consul
+fi
+# ---- prometheus: the real server and promtool (its health check) and the libc they link against
+if want prometheus; then
+  prometheus="$("$repo/tools/prometheus/ensure-prometheus.sh" | tail -n 1)"
+  [ -x "$prometheus" ] || fail "no prometheus binary"
+  promtool="$(dirname "$prometheus")/promtool"
+  [ -x "$promtool" ] || promtool="$("$repo/tools/prometheus/ensure-promtool.sh" | tail -n 1)"
+  root="$stage/prometheus/rootfs"
+  rm -rf "$root"
+  mkdir -p "$root/tmp" "$root/prometheus" "$root/etc/prometheus" "$root/usr/bin"
+  chmod 1777 "$root/tmp"
+  chmod 777 "$root/prometheus"
+  usr_links "$root"
+  cp "$(readlink -f "$prometheus")" "$root/usr/bin/prometheus"
+  cp "$(readlink -f "$promtool")" "$root/usr/bin/promtool"
+  mapfile -t libs < <(closure "$prometheus" "$promtool" | grep -v "^$(readlink -f "$prometheus")$" | grep -v "^$(readlink -f "$promtool")$" | grep -v "^$prometheus$" | grep -v "^$promtool$")
+  copy_into "$root" "${libs[@]}"
+  printf 'root:x:0:0:root:/:/bin/prometheus\n' >"$root/etc/passwd"
+  printf 'hosts: files dns\n' >"$root/etc/nsswitch.conf"
+  pack "$root" "$stage/prometheus/rootfs.tar"
+  rm -rf "$root"
+  build_image prometheus
 fi
 say "done: $(docker images --format '{{.Repository}}:{{.Tag}} {{.Size}}' | grep "^sidecar-.*:$tag " | tr '\n' ' ')"

@@ -24,6 +24,17 @@ public sealed class AlertRulesTests
     }
 
     [Fact]
+    public async Task The_compose_scrape_config_and_the_rules_it_loads_pass_promtool()
+    {
+        var promtool = await ToolBinary.FindAsync("SIDECAR_PROMTOOL", "tools/prometheus/ensure-promtool.sh");
+        var (exit, output) = await RunAsync(promtool, "check", "config", "prometheus.yml");
+        Assert.True(exit == 0, output);
+        Assert.Contains("SUCCESS: 11 rules found", output);
+        var config = await File.ReadAllTextAsync(Path.Combine(Dir, "prometheus.yml"));
+        Assert.All(new[] { "job_name: sidecar-node", "job_name: sidecar-proxy", "job_name: sidecar-replicator" }, job => Assert.Contains(job, config));
+    }
+
+    [Fact]
     public void Every_metric_the_alert_rules_name_is_exported_by_a_process()
     {
         var exported = ExportedSeries.All();
