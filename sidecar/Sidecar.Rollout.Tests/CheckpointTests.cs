@@ -98,12 +98,11 @@ public sealed class CheckpointTests
         bytes[bytes.Length / 2] ^= 0xFF;
         await File.WriteAllBytesAsync(sst, bytes);
         await cluster.CliAsync(1, "rollout", "start", "v1", "--deadline", "00:01:00", "--wait");
-        var round = (await cluster.StatusAsync()).Round!;
-        Assert.Equal(2, round.Votes.Count(v => !v.Vote.Yes && v.Vote.Reason!.Contains("checksum mismatch", StringComparison.Ordinal)));
+        await cluster.AssertVotedDownAsync("checksum mismatch");
         await cluster.WaitAllOnVersionAsync(Sidecar.Store.VersionNames.Initial, TimeSpan.FromSeconds(10));
 
         // The whole version replaced on the server by another self-consistent snapshot: its manifest
-        // is not the one whose SHA-256 the index holds, so every node votes NO again.
+        // is not the one whose SHA-256 the index holds, so the nodes vote NO again.
         foreach (var file in Directory.GetFiles(Path.Combine(registry.Dir, "v1")))
         {
             File.Delete(file);
@@ -111,8 +110,7 @@ public sealed class CheckpointTests
 
         SnapshotRegistry.CopyFiles(other, Path.Combine(registry.Dir, "v1"), SnapshotVerifier.ReadManifest(other));
         await cluster.CliAsync(1, "rollout", "start", "v1", "--deadline", "00:01:00", "--wait");
-        round = (await cluster.StatusAsync()).Round!;
-        Assert.Equal(2, round.Votes.Count(v => !v.Vote.Yes && v.Vote.Reason!.Contains("is not the published one", StringComparison.Ordinal)));
+        await cluster.AssertVotedDownAsync("is not the published one");
     }
 
     private static async Task UpdateAsync(Sidecar.Testing.NodeProcess node, string user, params object[] ops)

@@ -164,8 +164,7 @@ public sealed class LayoutRolloutTests
         await File.WriteAllBytesAsync(manifestPath, RolloutJson.Bytes(manifest with { FormatVersion = SnapshotManifest.FlatFormat, Layout = null }));
         await cluster.CliAsync(0, "snapshot", "publish", built, "--registry", cluster.Registry, "--consul", cluster.Consul.Address.ToString());
         await cluster.CliAsync(1, "rollout", "start", "bad", "--deadline", "00:01:00", "--wait");
-        var round = (await cluster.StatusAsync()).Round!;
-        Assert.Equal(2, round.Votes.Count(v => !v.Vote.Yes && v.Vote.Reason!.Contains("the files hold the key layout murmur2/4, the manifest says flat", StringComparison.Ordinal)));
+        await cluster.AssertVotedDownAsync("the files hold the key layout murmur2/4, the manifest says flat");
         await cluster.WaitAllOnVersionAsync(VersionNames.Initial, TimeSpan.FromSeconds(10));
 
         // A snapshot true to its files, in another layout than the nodes are configured for (flat
@@ -174,9 +173,8 @@ public sealed class LayoutRolloutTests
         new SnapshotBuilder { Version = "other", Layout = KeyLayout.Of(Partitions) }.Build(input, other);
         await cluster.CliAsync(0, "snapshot", "publish", other, "--registry", cluster.Registry, "--consul", cluster.Consul.Address.ToString());
         await cluster.CliAsync(1, "rollout", "start", "other", "--deadline", "00:01:00", "--wait");
-        round = (await cluster.StatusAsync()).Round!;
-        Assert.Equal(2, round.Votes.Count(v => !v.Vote.Yes && v.Vote.Reason!.Contains(
-            "version other has the key layout murmur2/4, and this dataset's nodes are configured for flat (Partitions = 0): build it with --partitions 0, or set Partitions to 4 on every node first", StringComparison.Ordinal)));
+        await cluster.AssertVotedDownAsync(
+            "version other has the key layout murmur2/4, and this dataset's nodes are configured for flat (Partitions = 0): build it with --partitions 0, or set Partitions to 4 on every node first");
         await cluster.WaitAllOnVersionAsync(VersionNames.Initial, TimeSpan.FromSeconds(10));
 
         var (exit, output) = await cluster.RunCliAsync("snapshot", "build", "--input", input, "--out", cluster.Dir.Sub("too-many"), "--partitions", "10001");

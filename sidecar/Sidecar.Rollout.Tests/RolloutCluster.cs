@@ -102,6 +102,22 @@ public sealed class RolloutCluster : IAsyncDisposable
     public async Task<RolloutStatus> StatusAsync(string dataset = "default") =>
         await RolloutReader.ReadAsync(Client, new RolloutKeys("sidecar", dataset), CancellationToken.None);
 
+    /// <summary>
+    /// The latest round was voted down for <paramref name="reason"/>: aborted on a NO vote, and
+    /// every vote in it a NO with that reason. How many participants voted is not fixed: a NO
+    /// aborts the round at once, and a participant still preparing then cancels and never votes
+    /// (AgentDecision.ShouldCancelWork), so at least one.
+    /// </summary>
+    public async Task AssertVotedDownAsync(string reason)
+    {
+        var round = (await StatusAsync()).Round!;
+        Assert.False(round.Decision!.Committed, "the round committed");
+        Assert.Contains("voted NO", round.Decision.Reason);
+        Assert.Contains(reason, round.Decision.Reason);
+        Assert.NotEmpty(round.Votes);
+        Assert.All(round.Votes, v => Assert.True(!v.Vote.Yes && v.Vote.Reason!.Contains(reason, StringComparison.Ordinal), $"{v.Vote.Node}: {(v.Vote.Yes ? "YES" : v.Vote.Reason)}"));
+    }
+
     /// <summary>Waits for the latest round to be decided.</summary>
     public async Task<RoundStatus> WaitDecisionAsync(TimeSpan timeout)
     {
