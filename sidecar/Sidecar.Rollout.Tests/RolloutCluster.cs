@@ -207,7 +207,13 @@ public sealed class RolloutCluster : IAsyncDisposable
             .. extra,
         ];
         var node = await NodeProcess.StartAsync(Dir.Sub(id), Kafka.BootstrapServers, Datacenter, id, args);
-        _nodes[id] = node;
+        // StartNodesAsync starts nodes side by side, and each resumes here on its own pool thread:
+        // unguarded, two writes at once corrupted the dictionary (a null node at dispose, fc4).
+        lock (_nodes)
+        {
+            _nodes[id] = node;
+        }
+
         return node;
     }
 
