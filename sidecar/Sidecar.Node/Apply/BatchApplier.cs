@@ -93,7 +93,8 @@ internal sealed class BatchApplier
             // A producer that does not partition by murmur2 of the user id (an outside one) puts the
             // user's records in another partition than its keys: applied all the same, and counted,
             // because a node given only some partitions would not see them (docs/architecture.md).
-            if (layout.IsPartitioned && layout.Partition(envelope.UserId) != record.Origin.Partition)
+            // (Read from the user's key, which holds it: no second hash of the id per record.)
+            if (layout.IsPartitioned && layout.PartitionOf(user.Key) != record.Origin.Partition)
             {
                 misplaced++;
             }
